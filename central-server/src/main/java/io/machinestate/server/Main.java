@@ -1,0 +1,51 @@
+package io.machinestate.server;
+
+import io.machinestate.server.store.ConnectionString;
+import io.machinestate.server.store.Database;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@code java -jar central-server.jar [init-db] [flags]}; see {@link Flags#USAGE}. */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Flags.Parsed parsed;
+    try {
+      parsed = Flags.parse(args, System.getenv());
+    } catch (Exception e) {
+      System.err.println("central-server: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (parsed.help()) {
+      System.out.print(Flags.USAGE);
+      return;
+    }
+    ServerConfig config = parsed.config();
+    try {
+      if (parsed.initDb()) {
+        if (config.embeddedDatabase()) {
+          System.err.println("central-server: init-db needs --db");
+          System.exit(2);
+        }
+        Database.init(ConnectionString.parse(config.db()));
+        return;
+      }
+      CentralServer server = CentralServer.start(config);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.info("stopping: draining requests and closing SSE streams");
+        server.close();
+        stopped.countDown();
+      }, "shutdown"));
+      stopped.await();
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "central-server failed: " + e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.machinestate.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.machinestate.protocol.MachineIds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Reads what a request carries: a bounded JSON body and a checked machine id. */
+public final class RequestReader {
+  /** Larger bodies are refused with 413: a Description is a few KiB, an Event a few tens. */
+  public static final int MAX_BODY_BYTES = 1 << 20;
+
+  private final ObjectMapper json;
+
+  public RequestReader(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /** The body as {@code type}; 400 when it is not valid JSON for it, 413 when too large. */
+  public <T> T body(ServerRequest req, Class<T> type) {
+    byte[] bytes = bytes(req);
+    if (bytes.length == 0) {
+      throw new HttpException("request body is empty: want a JSON " + type.getSimpleName(), Status.BAD_REQUEST_400);
+    }
+    try {
+      T value = json.readValue(bytes, type);
+      if (value == null) {
+        throw new HttpException("request body is null: want a JSON " + type.getSimpleName(), Status.BAD_REQUEST_400);
+      }
+      return value;
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new HttpException("invalid " + type.getSimpleName() + ": " + cause.getMessage(), Status.BAD_REQUEST_400);
+    } catch (JsonProcessingException e) {
+      throw new HttpException("invalid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage()
+          + location(e), Status.BAD_REQUEST_400);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The {@code id} path parameter, checked by {@link MachineIds}; 400 when it is not a valid id. */
+  public static String machineId(ServerRequest req) {
+    return checkedId(req.path().pathParameters().first("id").orElse(""));
+  }
+
+  /** 400 unless {@code id} is a valid machine id. */
+  public static String checkedId(String id) {
+    String problem = MachineIds.problem(id);
+    if (problem != null) {
+      throw new HttpException(problem, Status.BAD_REQUEST_400);
+    }
+    return id;
+  }
+
+  private static byte[] bytes(ServerRequest req) {
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof HttpException h) {
+        throw h;
+      }
+      // Helidon refuses bodies past the listener's maximum while they are read.
+      if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES || String.valueOf(e.getMessage()).contains("payload")) {
+        throw tooLarge();
+      }
+      throw new HttpException("cannot read request body: " + e.getMessage(), Status.BAD_REQUEST_400);
+    }
+  }
+
+  private static HttpException tooLarge() {
+    return new HttpException("request body is larger than " + MAX_BODY_BYTES + " bytes", Status.REQUEST_ENTITY_TOO_LARGE_413);
+  }
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null ? ""
+        : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+  }
+}

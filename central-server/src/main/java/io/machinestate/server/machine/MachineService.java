@@ -1,0 +1,96 @@
+package io.machinestate.server.machine;
+
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Event;
+import io.machinestate.protocol.Paths;
+import io.machinestate.server.http.RequestReader;
+import io.machinestate.server.http.Responses;
+import io.machinestate.server.metrics.Metrics;
+import io.machinestate.server.processor.Processor;
+import io.machinestate.server.sse.Mailbox;
+import io.machinestate.server.sse.SseStream;
+import io.machinestate.server.store.Store;
+import io.machinestate.server.store.StoreUnavailableException;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/**
+ * What edge agents use: events in, their Description out, and its SSE stream. An event is answered
+ * only once the Description it produced is committed, so an accepted event is never lost.
+ */
+public final class MachineService implements HttpService {
+  private static final Logger LOG = Logger.getLogger(MachineService.class.getName());
+
+  private final Store store;
+  private final Processor processor;
+  private final DescriptionFeed feed;
+  private final SseStream sse;
+  private final Metrics metrics;
+  private final Clock clock;
+  private final RequestReader requests;
+  private final Responses responses;
+  private final MachineLocks locks = new MachineLocks(1024);
+
+  public MachineService(Store store, Processor processor, DescriptionFeed feed, SseStream sse,
+      Metrics metrics, Clock clock, RequestReader requests, Responses responses) {
+    this.store = store;
+    this.processor = processor;
+    this.feed = feed;
+    this.sse = sse;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.requests = requests;
+    this.responses = responses;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post(Paths.MACHINE_EVENT, this::event)
+        .post(Paths.MACHINE_EVENT.substring(0, Paths.MACHINE_EVENT.length() - 1), this::event)
+        .get(Paths.MACHINE_DESCRIPTION + "{id}", this::description)
+        .get(Paths.MACHINE_SSE, this::stream);
+  }
+
+  private void event(ServerRequest req, ServerResponse res) {
+    Event event = requests.body(req, Event.class);
+    String id = RequestReader.checkedId(event.host().name());
+    if (!Event.RAW_STATE.equals(event.type())) {
+      metrics.unknownEventType();
+      LOG.warning("ignored event of unknown type \"" + event.type() + "\" from " + id);
+      res.send();
+      return;
+    }
+    try {
+      locks.inOrder(id, () -> store.update(id, previous -> processor.process(previous, event, clock.instant())));
+    } catch (StoreUnavailableException e) {
+      metrics.failedUpdate();
+      throw e;
+    }
+    metrics.eventProcessed();
+    res.send();
+  }
+
+  private void description(ServerRequest req, ServerResponse res) {
+    String id = RequestReader.machineId(req);
+    Description d = store.get(id)
+        .orElseThrow(() -> new HttpException("unknown machine \"" + id + "\"", Status.NOT_FOUND_404));
+    responses.json(res, d);
+  }
+
+  private void stream(ServerRequest req, ServerResponse res) {
+    String id = RequestReader.checkedId(req.query().first(Paths.SSE_STREAM_PARAM).orElse(""));
+    Mailbox<Description> box = feed.subscribe(id);
+    try {
+      store.get(id).ifPresent(box::offerIfEmpty);
+      sse.serve(res, box, responses::string);
+    } finally {
+      feed.unsubscribe(id, box);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.machinestate.server.metrics;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.machinestate.protocol.Paths;
+import io.machinestate.server.store.Store;
+
+/** The Prometheus scrape endpoint and the Kubernetes health check. */
+public final class MetricsService implements HttpService {
+  private final Metrics metrics;
+  private final Store store;
+
+  public MetricsService(Metrics metrics, Store store) {
+    this.metrics = metrics;
+    this.store = store;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get(Paths.METRICS, (req, res) -> res
+            .header(HeaderValues.create("Content-Type", "text/plain; version=0.0.4; charset=utf-8"))
+            .send(metrics.scrape()))
+        .get(Paths.HEALTHZ, (req, res) -> {
+          boolean up = store.healthy();
+          res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
+              .header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
+              .send(up ? "ok" : "database unavailable");
+        });
+  }
+}

@@ -1,0 +1,81 @@
+package io.machinestate.server.powercycle;
+
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.machinestate.protocol.Paths;
+import io.machinestate.protocol.PowerCycleState;
+import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
+import io.machinestate.protocol.Requests.UpdatePowerCycleStateRequest;
+import io.machinestate.server.http.RequestReader;
+import io.machinestate.server.http.Responses;
+import io.machinestate.server.sse.Mailbox;
+import io.machinestate.server.sse.SseStream;
+import io.machinestate.server.store.Store;
+import java.util.List;
+import java.util.logging.Logger;
+
+/** What power-cycle agents use: the pending requests (listed or streamed), completion, availability. */
+public final class PowerCycleService implements HttpService {
+  private static final Logger LOG = Logger.getLogger(PowerCycleService.class.getName());
+
+  private final Store store;
+  private final PowerCycleFeed feed;
+  private final SseStream sse;
+  private final RequestReader requests;
+  private final Responses responses;
+
+  public PowerCycleService(Store store, PowerCycleFeed feed, SseStream sse, RequestReader requests, Responses responses) {
+    this.store = store;
+    this.feed = feed;
+    this.sse = sse;
+    this.requests = requests;
+    this.responses = responses;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get(Paths.POWERCYCLE_LIST, (req, res) -> responses.json(res, store.listPowerCycle()))
+        .get(Paths.POWERCYCLE_SSE, this::stream)
+        .post(Paths.POWERCYCLE_COMPLETE + "{id}", this::complete)
+        .post(Paths.POWERCYCLE_STATE_UPDATE, this::updateState);
+  }
+
+  private void complete(ServerRequest req, ServerResponse res) {
+    String id = RequestReader.machineId(req);
+    store.updateExisting(id, d -> d.toBuilder().powerCycle(false).build())
+        .orElseThrow(() -> new HttpException("unknown machine \"" + id + "\"", Status.NOT_FOUND_404));
+    LOG.info("power cycle of " + id + " completed");
+    res.send();
+  }
+
+  private void updateState(ServerRequest req, ServerResponse res) {
+    UpdatePowerCycleStateRequest body = requests.body(req, UpdatePowerCycleStateRequest.class);
+    for (PowerCycleStateForMachine m : body.machines()) {
+      if (m == null || m.powerCycleState() == null) {
+        throw new HttpException("each machine needs a MachineID and a PowerCycleState", Status.BAD_REQUEST_400);
+      }
+      RequestReader.checkedId(m.machineID());
+    }
+    for (PowerCycleStateForMachine m : body.machines()) {
+      PowerCycleState state = m.powerCycleState();
+      boolean known = store.updateExisting(m.machineID(), d -> d.toBuilder().powerCycleState(state).build()).isPresent();
+      if (!known) {
+        LOG.info("power-cycle state " + state.wire() + " for unknown machine " + m.machineID() + " skipped");
+      }
+    }
+    res.send();
+  }
+
+  private void stream(ServerRequest req, ServerResponse res) {
+    Mailbox<List<String>> box = feed.subscribe();
+    try {
+      sse.serve(res, box, responses::string);
+    } finally {
+      feed.unsubscribe(box);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.machinestate.server.processor;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The output of {@code adb shell getprop}, one property a line:
+ *
+ * <pre>
+ * [ro.product.model]: [Pixel 7]
+ * [ro.build.id]: [TQ3A.230901.001]
+ * </pre>
+ *
+ * Lines of any other shape (continuations of multi-line values, warnings) are skipped; a key
+ * given twice keeps its last value.
+ */
+final class AndroidProperties {
+  // Greedy like the Go implementation's regexp: a value may itself hold brackets.
+  private static final Pattern LINE = Pattern.compile("^\\[(.+)\\]:\\s*\\[(.*)\\]", Pattern.MULTILINE);
+
+  private final Map<String, String> properties;
+
+  private AndroidProperties(Map<String, String> properties) {
+    this.properties = properties;
+  }
+
+  static AndroidProperties parse(String getprop) {
+    Map<String, String> properties = new HashMap<>();
+    Matcher m = LINE.matcher(getprop);
+    while (m.find()) {
+      properties.put(m.group(1), m.group(2));
+    }
+    return new AndroidProperties(properties);
+  }
+
+  /** The value of a property, or "" when absent. */
+  String get(String key) {
+    return properties.getOrDefault(key, "");
+  }
+
+  /**
+   * The dimensions an Android device gives Swarming. Every key this rule owns is present, empty
+   * when the properties say nothing, so that a value from an earlier device does not linger.
+   */
+  Map<String, List<String>> dimensions() {
+    Map<String, List<String>> dims = new TreeMap<>();
+    List<String> deviceOs = deviceOs();
+    dims.put("device_os", List.copyOf(deviceOs));
+    dims.put("device_os_flavor", distinct(AndroidProperties::flavor, "ro.product.brand", "ro.product.system.brand"));
+    dims.put("device_os_type", distinct(UnaryOperator.identity(), "ro.build.type"));
+    dims.put(Dimensions.DEVICE_TYPE,
+        distinct(UnaryOperator.identity(), "ro.product.device", "ro.build.product", "ro.product.board"));
+    boolean android = !deviceOs.isEmpty();
+    dims.put("android_devices", android ? List.of("1") : List.of());
+    dims.put(Dimensions.OS, android ? List.of("Android") : List.of());
+    // HWASan builds of Android are named like "aosp_sunfish_hwasan"; tasks using the sanitizer ask for them.
+    dims.put("android_hwasan_build", get("ro.product.name").endsWith("_hwasan") ? List.of("1") : List.of());
+    return dims;
+  }
+
+  /**
+   * The build id; then the build id with the incremental build number, because some vendors ship
+   * updates without changing the build id; then the upper-case first letters (the Android release
+   * letter, e.g. "T" for TQ3A.230901.001); sorted.
+   */
+  private List<String> deviceOs() {
+    List<String> os = distinct(UnaryOperator.identity(), "ro.build.id");
+    String incremental = get("ro.build.version.incremental");
+    if (!os.isEmpty() && !incremental.isEmpty()) {
+      os.add(os.get(0) + "_" + incremental);
+    }
+    for (String value : List.copyOf(os)) {
+      String first = value.substring(0, 1);
+      if (Character.isUpperCase(value.charAt(0)) && !os.contains(first)) {
+        os.add(first);
+      }
+    }
+    os.sort(null);
+    return os;
+  }
+
+  private static String flavor(String brand) {
+    String lower = brand.toLowerCase(Locale.ROOT);
+    return lower.equals("aosp") ? "android" : lower;
+  }
+
+  /** The non-empty values of the given properties, in that order, each transformed, without duplicates. */
+  private List<String> distinct(UnaryOperator<String> transform, String... keys) {
+    List<String> values = new ArrayList<>();
+    for (String key : keys) {
+      String value = get(key);
+      if (!value.isEmpty()) {
+        String transformed = transform.apply(value);
+        if (!values.contains(transformed)) {
+          values.add(transformed);
+        }
+      }
+    }
+    return values;
+  }
+}

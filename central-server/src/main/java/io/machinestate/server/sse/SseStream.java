@@ -1,0 +1,58 @@
+package io.machinestate.server.sse;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Serves one SSE subscriber from its {@link Mailbox} until the client leaves or the server stops:
+ * each value as a message with an {@code id:}, and a comment line when idle so proxies keep the
+ * stream open. Written by hand because Helidon 4.0.5's SseEvent refuses comment-only events, and
+ * an empty message instead would make old agents refetch their Description at every heartbeat.
+ * It holds the request's (virtual) thread for the life of the stream.
+ */
+public final class SseStream {
+  private final Duration heartbeat;
+  private final AtomicLong ids = new AtomicLong();
+
+  public SseStream(Duration heartbeat) {
+    this.heartbeat = heartbeat;
+  }
+
+  /** @param encode one line of text: JSON without newlines */
+  public <T> void serve(ServerResponse res, Mailbox<T> box, Function<T, String> encode) {
+    res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/event-stream"))
+        .header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache"))
+        .header(HeaderValues.create("X-Accel-Buffering", "no"));
+    try (OutputStream out = res.outputStream()) {
+      write(out, ": connected\n\n");
+      while (true) {
+        T value = box.take(heartbeat);
+        if (box.closed()) {
+          return;
+        }
+        if (value == null) {
+          write(out, ": heartbeat\n\n");
+        } else {
+          write(out, "id: " + ids.incrementAndGet() + "\ndata: " + encode.apply(value) + "\n\n");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | UncheckedIOException e) {
+      // the client went away; its subscription is dropped by the caller
+    }
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}
