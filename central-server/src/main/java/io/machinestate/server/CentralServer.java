@@ -68,7 +68,7 @@ public final class CentralServer implements AutoCloseable {
         .port(config.port())
         .maxPayloadSize(RequestReader.MAX_BODY_BYTES)
         .shutdownHook(false)
-        .shutdownGracePeriod(Duration.ofSeconds(10))
+        .shutdownGracePeriod(Duration.ofSeconds(3))
         .routing(routing)
         .build()
         .start();

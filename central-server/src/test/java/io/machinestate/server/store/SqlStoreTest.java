@@ -1,0 +1,198 @@
+package io.machinestate.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Json;
+import io.machinestate.server.ServerConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store against a real embedded PostgreSQL, whose transactions run SERIALIZABLE. */
+class SqlStoreTest {
+  private static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
+
+  @TempDir
+  static Path dataDir;
+  static Database database;
+
+  private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger conflicts = new AtomicInteger();
+  private final SqlStore store = new SqlStore(database.client(),
+      new WriteRules(List.of(new ServerConfig.Pool("Skia", "^skia-"))),
+      new ChangeSink() {
+        @Override
+        public void changed(String machineId, Description description) {
+          changes.add("changed " + machineId);
+        }
+
+        @Override
+        public void deleted(String machineId) {
+          changes.add("deleted " + machineId);
+        }
+      },
+      Clock.fixed(NOW, ZoneOffset.UTC), Json.newMapper(), conflicts::incrementAndGet);
+
+  @BeforeAll
+  static void startDatabase() throws Exception {
+    database = Database.openEmbedded(dataDir);
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    database.close();
+  }
+
+  @Test
+  void transactionsAreSerializable() {
+    assertEquals("serializable", database.client().execute()
+        .get("SELECT current_setting('transaction_isolation') AS i").orElseThrow()
+        .column("i").get(String.class));
+  }
+
+  @Test
+  void updateCreatesAppliesWriteRulesAndAnnounces() {
+    Description d = store.update("skia-rpi-001", prev -> prev.toBuilder()
+        .dimensions(Map.of("device_type", List.of("sargo"), "empty", List.of()))
+        .maintenanceMode("op 2026-11-24T10:00:00Z")
+        .build());
+    assertEquals(List.of("skia-rpi-001"), d.dimensions().get("id"));
+    assertEquals(List.of("swarming"), d.dimensions().get("task_type"));
+    assertEquals(List.of("Skia"), d.dimensions().get("pool"));
+    assertEquals(List.of("Maintenance: op 2026-11-24T10:00:00Z"), d.dimensions().get("quarantined"));
+    assertFalse(d.dimensions().containsKey("empty"));
+    assertEquals(Instant.parse("2026-11-24T10:00:00.123Z"), d.lastUpdated());
+    assertEquals(d, store.get("skia-rpi-001").orElseThrow());
+    assertEquals(List.of("changed skia-rpi-001"), changes);
+  }
+
+  @Test
+  void unchangedDescriptionIsNotWrittenNorAnnounced() {
+    store.update("skia-same", prev -> prev);
+    changes.clear();
+    store.update("skia-same", prev -> prev);
+    assertEquals(List.of(), changes);
+  }
+
+  @Test
+  void updateExistingLeavesUnknownMachinesAlone() {
+    assertTrue(store.updateExisting("skia-unknown", prev -> prev.toBuilder().powerCycle(true).build()).isEmpty());
+    assertTrue(store.get("skia-unknown").isEmpty());
+    assertEquals(List.of(), changes);
+  }
+
+  @Test
+  void refusedChangeWritesNothing() {
+    store.update("skia-refused", prev -> prev.toBuilder().battery(50).build());
+    assertThrows(IllegalStateException.class, () -> store.update("skia-refused", prev -> {
+      throw new IllegalStateException("no");
+    }));
+    assertEquals(50, store.get("skia-refused").orElseThrow().battery());
+  }
+
+  @Test
+  void powerCycleListAndDelete() {
+    store.update("skia-pc-b", prev -> prev.toBuilder().powerCycle(true).build());
+    store.update("skia-pc-a", prev -> prev.toBuilder().powerCycle(true).build());
+    store.update("skia-pc-c", prev -> prev.toBuilder().powerCycle(false).build());
+    List<String> pending = store.listPowerCycle();
+    assertTrue(pending.indexOf("skia-pc-a") < pending.indexOf("skia-pc-b"));
+    assertFalse(pending.contains("skia-pc-c"));
+
+    assertTrue(store.delete("skia-pc-a"));
+    assertFalse(store.delete("skia-pc-a"));
+    assertFalse(store.listPowerCycle().contains("skia-pc-a"));
+    assertTrue(changes.contains("deleted skia-pc-a"));
+  }
+
+  @Test
+  void concurrentUpdatersOfOneMachineLoseNothing() throws Exception {
+    int writers = 8;
+    int each = 25;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            store.update("skia-contended", prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build());
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(writers * each, store.get("skia-contended").orElseThrow().deviceUptime());
+  }
+
+  @Test
+  void serializationFailureIsRetried() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    // While the store's first attempt runs, another client creates the same row and commits: the
+    // store's upsert then conflicts with a row its snapshot cannot see, which PostgreSQL reports,
+    // at SERIALIZABLE, as SQLSTATE 40001. The retry must see that row and keep its battery.
+    Description d = store.update("skia-raced", prev -> {
+      if (calls.incrementAndGet() == 1) {
+        insertBehindTheStoresBack("skia-raced");
+      }
+      return prev.toBuilder().deviceUptime(7).build();
+    });
+    assertEquals(2, calls.get());
+    assertEquals(1, conflicts.get());
+    assertEquals(7, d.deviceUptime());
+    assertEquals(42, d.battery());
+  }
+
+  @Test
+  void unreachableDatabaseIsReportedAsUnavailable() {
+    ConnectionString nowhere = ConnectionString.parse("postgresql://root@127.0.0.1:1/machineserver");
+    assertThrows(StoreUnavailableException.class, () -> Database.init(nowhere));
+  }
+
+  private static void insertBehindTheStoresBack(String machineId) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO description (machine_id, powercycle, last_updated, description) VALUES ('"
+          + machineId + "', false, now(), '{\"Battery\": 42}')");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Connection connect() throws Exception {
+    return DriverManager.getConnection(database.embeddedJdbcUrl(), "postgres", "");
+  }
+
+  @Test
+  void rowsAreJsonbThatOperatorsCanQuery() throws Exception {
+    store.update("skia-jsonb", prev -> prev.toBuilder().battery(77).build());
+    try (Connection c = connect(); Statement s = c.createStatement();
+         ResultSet r = s.executeQuery("SELECT (description->>'Battery')::INT FROM description WHERE machine_id = 'skia-jsonb'")) {
+      assertTrue(r.next());
+      assertEquals(77, r.getInt(1));
+    }
+  }
+}
