@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.machinestate.protocol.Json;
+import io.machinestate.server.audit.AuditService;
+import io.machinestate.server.auth.Authenticator;
+import io.machinestate.server.auth.FailureThrottle;
 import io.machinestate.server.http.ErrorHandlers;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
@@ -19,13 +22,19 @@ import io.machinestate.server.sse.SseStream;
 import io.machinestate.server.store.ChangeSink;
 import io.machinestate.server.store.ConnectionString;
 import io.machinestate.server.store.Database;
+import io.machinestate.server.store.SqlJournal;
 import io.machinestate.server.store.SqlStore;
 import io.machinestate.server.store.Store;
 import io.machinestate.server.store.WriteRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /** The running central server: its database, its HTTP listener, and the wiring between them. */
@@ -37,6 +46,7 @@ public final class CentralServer implements AutoCloseable {
   private final DescriptionFeed descriptions;
   private final PowerCycleFeed powerCycles;
   private final WebServer server;
+  private final ScheduledExecutorService pruner;
 
   private CentralServer(ServerConfig config, Database database) {
     this.database = database;
@@ -45,7 +55,8 @@ public final class CentralServer implements AutoCloseable {
     Metrics metrics = new Metrics(clock);
     descriptions = new DescriptionFeed();
     powerCycles = new PowerCycleFeed();
-    store = new SqlStore(database.client(), new WriteRules(config.pools()),
+    SqlJournal journal = new SqlJournal(database.client());
+    store = new SqlStore(database.client(), journal, new WriteRules(config.pools()),
         ChangeSink.of(descriptions, powerCycles, metrics), clock, json, metrics::conflictRetried);
     powerCycles.load(store.listPowerCycle());
     metrics.load(store.list());
@@ -56,10 +67,12 @@ public final class CentralServer implements AutoCloseable {
     RequestReader requests = new RequestReader(json);
     Responses responses = new Responses(json);
     HttpRouting.Builder routing = HttpRouting.builder()
+        .addFilter(new Authenticator(config.auth(), new FailureThrottle(clock)))
         .register(new MachineService(store, new Processor(config.user()), descriptions, sse, metrics, clock,
             requests, responses))
-        .register(new OperatorService(store, clock, req -> "anonymous", requests, responses))
+        .register(new OperatorService(store, clock, requests, responses))
         .register(new PowerCycleService(store, powerCycles, sse, requests, responses))
+        .register(new AuditService(journal, responses))
         .register(new MetricsService(metrics, store));
     ErrorHandlers.register(routing);
 
@@ -72,11 +85,26 @@ public final class CentralServer implements AutoCloseable {
         .routing(routing)
         .build()
         .start();
-    LOG.info("central server listening on http://" + config.host() + ":" + server.port());
+    LOG.info("central server listening on http://" + config.host() + ":" + server.port()
+        + (config.auth().enabled() ? "" : " without authentication"));
+    pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("history-pruner").factory());
+    pruner.scheduleWithFixedDelay(() -> prune(journal, clock, config.historyRetention()), 0, 1, TimeUnit.HOURS);
+  }
+
+  private static void prune(SqlJournal journal, Clock clock, Duration retention) {
+    try {
+      long pruned = journal.pruneHistory(clock.instant().minus(retention));
+      if (pruned > 0) {
+        LOG.info("pruned " + pruned + " history rows older than " + retention.toDays() + " days");
+      }
+    } catch (RuntimeException e) {
+      LOG.warning("pruning history failed, will retry in an hour: " + e.getMessage());
+    }
   }
 
   /** Opens the database (the embedded one when no URL is configured) and starts listening. */
   public static CentralServer start(ServerConfig config) {
+    refuseOpenNonLoopback(config);
     Database database;
     try {
       database = config.embeddedDatabase()
@@ -93,6 +121,24 @@ public final class CentralServer implements AutoCloseable {
     }
   }
 
+  /** Without credentials configured, anyone who reaches the port could quarantine the fleet. */
+  private static void refuseOpenNonLoopback(ServerConfig config) {
+    if (config.auth().enabled() || config.auth().allowAnonymous()) {
+      return;
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve listen address " + config.host());
+    }
+    if (!loopback) {
+      throw new IllegalStateException("refusing to listen on " + config.host() + " without authentication: "
+          + "configure auth tokens or a proxy (see --help), or pass --allow-anonymous if something in front "
+          + "of this server authenticates");
+    }
+  }
+
   public int port() {
     return server.port();
   }
@@ -104,6 +150,7 @@ public final class CentralServer implements AutoCloseable {
   /** Ends SSE streams, lets requests in flight finish, then closes the database. */
   @Override
   public void close() {
+    pruner.shutdownNow();
     descriptions.close();
     powerCycles.close();
     server.stop();

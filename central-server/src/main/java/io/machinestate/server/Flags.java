@@ -3,6 +3,8 @@ package io.machinestate.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.machinestate.server.auth.AuthConfig;
+import io.machinestate.server.auth.AuthYaml;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +21,11 @@ import java.util.Map;
  */
 final class Flags {
   static final String USAGE = """
-      Usage: java -jar central-server.jar [init-db] [flags]
+      Usage: java -jar central-server.jar [init-db | new-token | hash-token] [flags]
 
         init-db               create the database and its schema on --db, then exit
+        new-token             print a new random token and the sha256 line for the config, then exit
+        hash-token            read a token on standard input, print its sha256, then exit
 
       Flags (environment variable in brackets; a YAML file given by --config may set the same keys):
         --config FILE         YAML file with any of the keys below             [MACHINESERVER_CONFIG]
@@ -37,6 +41,10 @@ final class Flags {
                                                                                [MACHINESERVER_USER]
         --sse-heartbeat-seconds N   comment sent on idle SSE streams (default 15)
                                                                                [MACHINESERVER_SSE_HEARTBEAT_SECONDS]
+        --history-retention-days N  how long machine histories are kept (default 90)
+                                                                               [MACHINESERVER_HISTORY_RETENTION_DAYS]
+        --allow-anonymous     serve without credentials on a non-loopback address (only behind
+                              something else that authenticates)               [MACHINESERVER_ALLOW_ANONYMOUS=true]
         --help                this text
 
       YAML example:
@@ -45,26 +53,40 @@ final class Flags {
         pools:
           - {name: Skia, regex: "^skia-e-"}
           - {name: SkiaInternal, regex: "^skia-i-"}
+        auth:                          # without it, only a loopback address is served
+          tokens:
+            - {name: alice, role: editor, sha256: <64 hex digits from new-token>}
+            - {name: rack1-agents, role: agent, machines: "skia-rpi-.*", sha256: ...}
+            - {name: rack1-relays, role: powercycle, machines: [skia-rpi-001, skia-rpi-002], sha256: ...}
+          proxy:                       # an authenticating proxy such as IAP
+            header: X-Goog-Authenticated-User-Email
+            trusted: [35.191.0.0/16, 130.211.0.0/22]
+            editors: [alice@example.com]
       """;
 
-  private static final List<String> KEYS =
-      List.of("config", "host", "port", "db", "data-dir", "pool", "pools", "user", "sse-heartbeat-seconds");
+  private static final List<String> KEYS = List.of("config", "host", "port", "db", "data-dir", "pool", "pools",
+      "user", "sse-heartbeat-seconds", "history-retention-days", "allow-anonymous", "auth");
+  private static final List<String> COMMANDS = List.of("init-db", "new-token", "hash-token");
 
-  /** What the command line asked for. */
-  record Parsed(boolean help, boolean initDb, ServerConfig config) {}
+  /** What the command line asked for: a command (empty to serve) and the configuration. */
+  record Parsed(boolean help, String command, ServerConfig config) {}
 
   private Flags() {}
 
   static Parsed parse(String[] args, Map<String, String> env) throws IOException {
-    boolean initDb = false;
+    String command = "";
     Map<String, List<String>> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
-        return new Parsed(true, false, null);
+        return new Parsed(true, "", null);
       }
-      if (arg.equals("init-db") && i == 0) {
-        initDb = true;
+      if (i == 0 && COMMANDS.contains(arg)) {
+        command = arg;
+        continue;
+      }
+      if (arg.equals("--allow-anonymous")) {
+        flags.computeIfAbsent("allow-anonymous", k -> new ArrayList<>()).add("true");
         continue;
       }
       if (!arg.startsWith("--")) {
@@ -81,7 +103,7 @@ final class Flags {
       } else {
         throw new IllegalArgumentException("flag --" + name + " needs a value");
       }
-      if (!KEYS.contains(name) || name.equals("pools")) {
+      if (!KEYS.contains(name) || name.equals("pools") || name.equals("auth")) {
         throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
       }
       flags.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
@@ -94,7 +116,7 @@ final class Flags {
     }
     config = applyEnv(config, env);
     config = applyFlags(config, flags);
-    return new Parsed(false, initDb, config);
+    return new Parsed(false, command, config);
   }
 
   private static ServerConfig applyYaml(ServerConfig config, Path file) throws IOException {
@@ -119,6 +141,12 @@ final class Flags {
     if (root.has("sse-heartbeat-seconds")) {
       config = config.withSseHeartbeat(seconds(root.get("sse-heartbeat-seconds").asText()));
     }
+    if (root.has("history-retention-days")) {
+      config = config.withHistoryRetention(days(root.get("history-retention-days").asText()));
+    }
+    if (root.has("auth") || root.has("allow-anonymous")) {
+      config = config.withAuth(AuthYaml.parse(file, root.path("auth"), root.path("allow-anonymous").asBoolean(false)));
+    }
     if (root.has("pools")) {
       List<ServerConfig.Pool> pools = new ArrayList<>();
       for (JsonNode p : root.get("pools")) {
@@ -138,6 +166,8 @@ final class Flags {
     if ((v = env.get("MACHINESERVER_USER")) != null) config = config.withUser(v);
     if ((v = env.get("MACHINESERVER_SSE_HEARTBEAT_SECONDS")) != null) config = config.withSseHeartbeat(seconds(v));
     if ((v = env.get("MACHINESERVER_POOLS")) != null) config = config.withPools(pools(List.of(v.split(";"))));
+    if ((v = env.get("MACHINESERVER_HISTORY_RETENTION_DAYS")) != null) config = config.withHistoryRetention(days(v));
+    if ((v = env.get("MACHINESERVER_ALLOW_ANONYMOUS")) != null) config = allowAnonymous(config, v);
     return config;
   }
 
@@ -150,6 +180,8 @@ final class Flags {
     if ((v = first(flags, "user", null)) != null) config = config.withUser(v);
     if ((v = first(flags, "sse-heartbeat-seconds", null)) != null) config = config.withSseHeartbeat(seconds(v));
     if (flags.containsKey("pool")) config = config.withPools(pools(flags.get("pool")));
+    if ((v = first(flags, "history-retention-days", null)) != null) config = config.withHistoryRetention(days(v));
+    if ((v = first(flags, "allow-anonymous", null)) != null) config = allowAnonymous(config, v);
     return config;
   }
 
@@ -179,6 +211,19 @@ final class Flags {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + ": \"" + value + "\" is not a number");
     }
+  }
+
+  private static ServerConfig allowAnonymous(ServerConfig config, String value) {
+    AuthConfig a = config.auth();
+    return config.withAuth(new AuthConfig(a.tokens(), a.proxy(), Boolean.parseBoolean(value.trim())));
+  }
+
+  private static Duration days(String value) {
+    int d = integer("history-retention-days", value);
+    if (d <= 0) {
+      throw new IllegalArgumentException("history-retention-days must be positive");
+    }
+    return Duration.ofDays(d);
   }
 
   private static Duration seconds(String value) {

@@ -1,7 +1,9 @@
 package io.machinestate.server;
 
+import io.machinestate.server.auth.Tokens;
 import io.machinestate.server.store.ConnectionString;
 import io.machinestate.server.store.Database;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,7 +29,15 @@ public final class Main {
     }
     ServerConfig config = parsed.config();
     try {
-      if (parsed.initDb()) {
+      if (parsed.command().equals("new-token")) {
+        Tokens.printNew(System.out);
+        return;
+      }
+      if (parsed.command().equals("hash-token")) {
+        Tokens.printHash(System.in, System.out);
+        return;
+      }
+      if (parsed.command().equals("init-db")) {
         if (config.embeddedDatabase()) {
           System.err.println("central-server: init-db needs --db");
           System.exit(2);
@@ -43,7 +53,7 @@ public final class Main {
         stopped.countDown();
       }, "shutdown"));
       stopped.await();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       LOG.log(Level.SEVERE, "central-server failed: " + e.getMessage(), e);
       System.exit(1);
     }

@@ -32,6 +32,11 @@ public final class Paths {
   public static final String SUPPLY_CHROMEOS = "/_/machine/supply_chromeos/";
   public static final String CLEAR_QUARANTINED = "/_/machine/clear_quarantined/";
 
+  /** New: the audit trail; query parameters machine, user, action, since, until, limit, before. */
+  public static final String AUDIT = "/json/v1/audit";
+  /** New: one machine's state history, newest first; query parameters limit, before. */
+  public static final String MACHINE_HISTORY = "/json/v1/machine/history/";
+
   public static final String HEALTHZ = "/healthz";
   public static final String METRICS = "/metrics";
 

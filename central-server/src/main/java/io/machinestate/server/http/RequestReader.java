@@ -10,6 +10,7 @@ import io.machinestate.protocol.MachineIds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** Reads what a request carries: a bounded JSON body and a checked machine id. */
 public final class RequestReader {
@@ -24,12 +25,21 @@ public final class RequestReader {
 
   /** The body as {@code type}; 400 when it is not valid JSON for it, 413 when too large. */
   public <T> T body(ServerRequest req, Class<T> type) {
-    byte[] bytes = bytes(req);
-    if (bytes.length == 0) {
+    return parse(text(req), type);
+  }
+
+  /** The body as text (UTF-8), "" when there is none; 413 when too large. */
+  public String text(ServerRequest req) {
+    return new String(bytes(req), StandardCharsets.UTF_8);
+  }
+
+  /** {@code text} as {@code type}; 400 when it is not valid JSON for it. */
+  public <T> T parse(String text, Class<T> type) {
+    if (text.isEmpty()) {
       throw new HttpException("request body is empty: want a JSON " + type.getSimpleName(), Status.BAD_REQUEST_400);
     }
     try {
-      T value = json.readValue(bytes, type);
+      T value = json.readValue(text, type);
       if (value == null) {
         throw new HttpException("request body is null: want a JSON " + type.getSimpleName(), Status.BAD_REQUEST_400);
       }

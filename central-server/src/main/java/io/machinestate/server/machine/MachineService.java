@@ -9,15 +9,18 @@ import io.helidon.webserver.http.ServerResponse;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Paths;
+import io.machinestate.server.auth.Principal;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
 import io.machinestate.server.metrics.Metrics;
 import io.machinestate.server.processor.Processor;
 import io.machinestate.server.sse.Mailbox;
 import io.machinestate.server.sse.SseStream;
+import io.machinestate.server.store.Change;
 import io.machinestate.server.store.Store;
 import io.machinestate.server.store.StoreUnavailableException;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -60,24 +63,46 @@ public final class MachineService implements HttpService {
   private void event(ServerRequest req, ServerResponse res) {
     Event event = requests.body(req, Event.class);
     String id = RequestReader.checkedId(event.host().name());
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayPostEvent(id), "post events for " + id);
     if (!Event.RAW_STATE.equals(event.type())) {
       metrics.unknownEventType();
       LOG.warning("ignored event of unknown type \"" + event.type() + "\" from " + id);
       res.send();
       return;
     }
+    AtomicReference<Description> before = new AtomicReference<>();
+    Description after;
     try {
-      locks.inOrder(id, () -> store.update(id, previous -> processor.process(previous, event, clock.instant())));
+      after = locks.inOrder(id, () -> store.update(id, Change.by(principal.name()), previous -> {
+        before.set(previous);
+        return processor.process(previous, event, clock.instant());
+      }));
     } catch (StoreUnavailableException e) {
       metrics.failedUpdate();
       throw e;
     }
     metrics.eventProcessed();
+    logTransitions(id, before.get(), after);
     res.send();
+  }
+
+  /** Events arrive every 30 s from every machine; only what changed a machine's health is logged. */
+  private static void logTransitions(String id, Description before, Description after) {
+    if (!before.recovering().equals(after.recovering())) {
+      LOG.info(after.recovering().isEmpty()
+          ? id + " left recovery (was: " + before.recovering() + ")"
+          : id + " is recovering: " + after.recovering());
+    }
+    if (!before.isQuarantined() && after.isQuarantined()) {
+      LOG.info(id + " was force-quarantined by its host");
+    }
   }
 
   private void description(ServerRequest req, ServerResponse res) {
     String id = RequestReader.machineId(req);
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayReadMachine(id), "read " + id);
     Description d = store.get(id)
         .orElseThrow(() -> new HttpException("unknown machine \"" + id + "\"", Status.NOT_FOUND_404));
     responses.json(res, d);
@@ -85,6 +110,8 @@ public final class MachineService implements HttpService {
 
   private void stream(ServerRequest req, ServerResponse res) {
     String id = RequestReader.checkedId(req.query().first(Paths.SSE_STREAM_PARAM).orElse(""));
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayReadMachine(id), "follow " + id);
     Mailbox<Description> box = feed.subscribe(id);
     try {
       store.get(id).ifPresent(box::offerIfEmpty);

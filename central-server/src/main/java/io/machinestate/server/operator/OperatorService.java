@@ -13,20 +13,21 @@ import io.machinestate.protocol.Requests.SetAttachedDevice;
 import io.machinestate.protocol.Requests.SetNoteRequest;
 import io.machinestate.protocol.Requests.SupplyChromeOSRequest;
 import io.machinestate.protocol.Times;
+import io.machinestate.server.auth.Principal;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
+import io.machinestate.server.store.Change;
 import io.machinestate.server.store.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The operators' actions of SPEC §3. Each replies with the machine's new Description; an unknown
- * machine is 404 and a bad body 400, checked before anything is written.
+ * The operators' actions of SPEC §3, each audited. Each replies with the machine's new Description;
+ * an unknown machine is 404 and a bad body 400, checked before anything is written.
  */
 public final class OperatorService implements HttpService {
   private static final Logger LOG = Logger.getLogger(OperatorService.class.getName());
@@ -39,23 +40,19 @@ public final class OperatorService implements HttpService {
 
   private final Store store;
   private final Clock clock;
-  private final Function<ServerRequest, String> users;
   private final RequestReader requests;
   private final Responses responses;
 
-  /** @param users who is acting, for annotations and notes */
-  public OperatorService(Store store, Clock clock, Function<ServerRequest, String> users,
-      RequestReader requests, Responses responses) {
+  public OperatorService(Store store, Clock clock, RequestReader requests, Responses responses) {
     this.store = store;
     this.clock = clock;
-    this.users = users;
     this.requests = requests;
     this.responses = responses;
   }
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get(Paths.MACHINES, (req, res) -> responses.json(res, store.list()))
+    rules.get(Paths.MACHINES, this::machines)
         .post(Paths.TOGGLE_MODE + "{id}", this::toggleMode)
         .post(Paths.TOGGLE_POWERCYCLE + "{id}", this::togglePowerCycle)
         .post(Paths.SET_ATTACHED_DEVICE + "{id}", this::setAttachedDevice)
@@ -66,8 +63,14 @@ public final class OperatorService implements HttpService {
         .post(Paths.CLEAR_QUARANTINED + "{id}", this::clearQuarantined);
   }
 
+  private void machines(ServerRequest req, ServerResponse res) {
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayRead(), "list machines");
+    responses.json(res, store.list());
+  }
+
   private void toggleMode(ServerRequest req, ServerResponse res) {
-    act(req, res, "toggle_mode", (d, user, now) -> d.maintenanceMode().isEmpty()
+    act(req, res, "toggle_mode", "", (d, user, now) -> d.maintenanceMode().isEmpty()
         ? d.toBuilder().maintenanceMode(user + " " + Times.format(now.truncatedTo(ChronoUnit.SECONDS)))
             .annotation(new Annotation("Enabled Maintenance Mode", user, now)).build()
         : d.toBuilder().maintenanceMode("")
@@ -76,42 +79,47 @@ public final class OperatorService implements HttpService {
 
   private void togglePowerCycle(ServerRequest req, ServerResponse res) {
     String id = RequestReader.machineId(req);
-    act(req, res, "toggle_powercycle", (d, user, now) -> d.toBuilder().powerCycle(!d.powerCycle())
+    act(req, res, "toggle_powercycle", "", (d, user, now) -> d.toBuilder().powerCycle(!d.powerCycle())
         .annotation(new Annotation("Requested powercycle for \"" + id + "\"", user, now)).build());
   }
 
   private void setAttachedDevice(ServerRequest req, ServerResponse res) {
-    SetAttachedDevice body = requests.body(req, SetAttachedDevice.class);
+    String text = requests.text(req);
+    SetAttachedDevice body = requests.parse(text, SetAttachedDevice.class);
     if (body.attachedDevice() == null) {
       throw new HttpException("AttachedDevice is required", Status.BAD_REQUEST_400);
     }
-    act(req, res, "set_attached_device", (d, user, now) -> d.toBuilder().attachedDevice(body.attachedDevice()).build());
+    act(req, res, "set_attached_device", text,
+        (d, user, now) -> d.toBuilder().attachedDevice(body.attachedDevice()).build());
   }
 
   private void removeDevice(ServerRequest req, ServerResponse res) {
     String id = RequestReader.machineId(req);
-    act(req, res, "remove_device", (d, user, now) -> d.toBuilder()
+    act(req, res, "remove_device", "", (d, user, now) -> d.toBuilder()
         .dimensions(Map.of()).temperature(null).suppliedDimensions(null).sshUserIP("")
         .annotation(new Annotation("Requested device removal of \"" + id + "\"", user, now)).build());
   }
 
   private void deleteMachine(ServerRequest req, ServerResponse res) {
     String id = RequestReader.machineId(req);
-    if (!store.delete(id)) {
+    Principal principal = operator(req);
+    if (!store.delete(id, Change.audited(principal.name(), "delete_machine", ""))) {
       throw unknown(id);
     }
-    LOG.info(users.apply(req) + " deleted machine " + id);
+    LOG.info(principal.name() + " deleted machine " + id);
     res.send();
   }
 
   private void setNote(ServerRequest req, ServerResponse res) {
-    SetNoteRequest body = requests.body(req, SetNoteRequest.class);
-    act(req, res, "set_note", (d, user, now) -> d.toBuilder()
+    String text = requests.text(req);
+    SetNoteRequest body = requests.parse(text, SetNoteRequest.class);
+    act(req, res, "set_note", text, (d, user, now) -> d.toBuilder()
         .note(new Annotation(body.message(), user, now)).build());
   }
 
   private void supplyChromeOS(ServerRequest req, ServerResponse res) {
-    SupplyChromeOSRequest body = requests.body(req, SupplyChromeOSRequest.class);
+    String text = requests.text(req);
+    SupplyChromeOSRequest body = requests.parse(text, SupplyChromeOSRequest.class);
     if (body.sshUserIP() == null || body.sshUserIP().isEmpty() || body.suppliedDimensions() == null) {
       throw new HttpException("SSHUserIP and SuppliedDimensions are both required", Status.BAD_REQUEST_400);
     }
@@ -119,21 +127,28 @@ public final class OperatorService implements HttpService {
       throw new HttpException("invalid SSHUserIP \"" + body.sshUserIP() + "\": want " + SSH_USER_IP.pattern(),
           Status.BAD_REQUEST_400);
     }
-    act(req, res, "supply_chromeos", (d, user, now) -> d.toBuilder()
+    act(req, res, "supply_chromeos", text, (d, user, now) -> d.toBuilder()
         .sshUserIP(body.sshUserIP()).suppliedDimensions(body.suppliedDimensions()).build());
   }
 
   private void clearQuarantined(ServerRequest req, ServerResponse res) {
-    act(req, res, "clear_quarantined", (d, user, now) -> d.toBuilder().isQuarantined(false).build());
+    act(req, res, "clear_quarantined", "", (d, user, now) -> d.toBuilder().isQuarantined(false).build());
   }
 
-  private void act(ServerRequest req, ServerResponse res, String name, Action action) {
+  private void act(ServerRequest req, ServerResponse res, String name, String body, Action action) {
     String id = RequestReader.machineId(req);
-    String user = users.apply(req);
-    Description d = store.updateExisting(id, previous -> action.apply(previous, user, clock.instant()))
+    String user = operator(req).name();
+    Description d = store.updateExisting(id, Change.audited(user, name, body),
+            previous -> action.apply(previous, user, clock.instant()))
         .orElseThrow(() -> unknown(id));
     LOG.info(user + " did " + name + " on " + id);
     responses.json(res, d);
+  }
+
+  private static Principal operator(ServerRequest req) {
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayOperate(), "change machines");
+    return principal;
   }
 
   private static HttpException unknown(String id) {

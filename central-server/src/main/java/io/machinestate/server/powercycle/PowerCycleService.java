@@ -10,10 +10,12 @@ import io.machinestate.protocol.Paths;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
 import io.machinestate.protocol.Requests.UpdatePowerCycleStateRequest;
+import io.machinestate.server.auth.Principal;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
 import io.machinestate.server.sse.Mailbox;
 import io.machinestate.server.sse.SseStream;
+import io.machinestate.server.store.Change;
 import io.machinestate.server.store.Store;
 import java.util.List;
 import java.util.logging.Logger;
@@ -38,15 +40,24 @@ public final class PowerCycleService implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get(Paths.POWERCYCLE_LIST, (req, res) -> responses.json(res, store.listPowerCycle()))
+    rules.get(Paths.POWERCYCLE_LIST, this::list)
         .get(Paths.POWERCYCLE_SSE, this::stream)
         .post(Paths.POWERCYCLE_COMPLETE + "{id}", this::complete)
         .post(Paths.POWERCYCLE_STATE_UPDATE, this::updateState);
   }
 
+  private void list(ServerRequest req, ServerResponse res) {
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayListPowerCycles(), "list power cycles");
+    responses.json(res, store.listPowerCycle());
+  }
+
   private void complete(ServerRequest req, ServerResponse res) {
     String id = RequestReader.machineId(req);
-    store.updateExisting(id, d -> d.toBuilder().powerCycle(false).build())
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayPowerCycle(id), "complete power cycles of " + id);
+    store.updateExisting(id, Change.audited(principal.name(), "powercycle_complete", ""),
+            d -> d.toBuilder().powerCycle(false).build())
         .orElseThrow(() -> new HttpException("unknown machine \"" + id + "\"", Status.NOT_FOUND_404));
     LOG.info("power cycle of " + id + " completed");
     res.send();
@@ -54,15 +65,19 @@ public final class PowerCycleService implements HttpService {
 
   private void updateState(ServerRequest req, ServerResponse res) {
     UpdatePowerCycleStateRequest body = requests.body(req, UpdatePowerCycleStateRequest.class);
+    Principal principal = Principal.of(req);
     for (PowerCycleStateForMachine m : body.machines()) {
       if (m == null || m.powerCycleState() == null) {
         throw new HttpException("each machine needs a MachineID and a PowerCycleState", Status.BAD_REQUEST_400);
       }
       RequestReader.checkedId(m.machineID());
+      principal.require(principal.mayPowerCycle(m.machineID()), "report the power-cycle state of " + m.machineID());
     }
     for (PowerCycleStateForMachine m : body.machines()) {
       PowerCycleState state = m.powerCycleState();
-      boolean known = store.updateExisting(m.machineID(), d -> d.toBuilder().powerCycleState(state).build()).isPresent();
+      Change change = Change.audited(principal.name(), "powercycle_state", state.wire());
+      boolean known = store.updateExisting(m.machineID(), change, d -> d.toBuilder().powerCycleState(state).build())
+          .isPresent();
       if (!known) {
         LOG.info("power-cycle state " + state.wire() + " for unknown machine " + m.machineID() + " skipped");
       }
@@ -71,6 +86,8 @@ public final class PowerCycleService implements HttpService {
   }
 
   private void stream(ServerRequest req, ServerResponse res) {
+    Principal principal = Principal.of(req);
+    principal.require(principal.mayListPowerCycles(), "follow power cycles");
     Mailbox<List<String>> box = feed.subscribe();
     try {
       sse.serve(res, box, responses::string);

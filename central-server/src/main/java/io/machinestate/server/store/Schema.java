@@ -23,7 +23,30 @@ public final class Schema {
             last_updated TIMESTAMPTZ NOT NULL,
             description JSONB NOT NULL
           )""",
-          "CREATE INDEX IF NOT EXISTS description_powercycle ON description (powercycle) WHERE powercycle"));
+          "CREATE INDEX IF NOT EXISTS description_powercycle ON description (powercycle) WHERE powercycle"),
+      List.of(
+          """
+          CREATE TABLE IF NOT EXISTS audit (
+            id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+            ts TIMESTAMPTZ NOT NULL,
+            user_name TEXT NOT NULL,
+            action TEXT NOT NULL,
+            machine_id TEXT NOT NULL,
+            body TEXT NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS audit_ts ON audit (ts DESC, id DESC)",
+          "CREATE INDEX IF NOT EXISTS audit_machine_ts ON audit (machine_id, ts DESC, id DESC)",
+          """
+          CREATE TABLE IF NOT EXISTS history (
+            id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+            machine_id TEXT NOT NULL,
+            ts TIMESTAMPTZ NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            user_name TEXT NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS history_machine_ts ON history (machine_id, ts DESC, id DESC)",
+          "CREATE INDEX IF NOT EXISTS history_ts ON history (ts)"));
 
   public static final int VERSION = MIGRATIONS.size();
 

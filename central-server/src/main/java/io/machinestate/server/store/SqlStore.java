@@ -39,6 +39,7 @@ public final class SqlStore implements Store {
         description = excluded.description""";
 
   private final DbClient db;
+  private final SqlJournal journal;
   private final WriteRules rules;
   private final ChangeSink sink;
   private final Clock clock;
@@ -46,8 +47,10 @@ public final class SqlStore implements Store {
   private final Runnable onConflict;
 
   /** @param onConflict told of each serialization conflict that is retried, for metrics */
-  public SqlStore(DbClient db, WriteRules rules, ChangeSink sink, Clock clock, ObjectMapper json, Runnable onConflict) {
+  public SqlStore(DbClient db, SqlJournal journal, WriteRules rules, ChangeSink sink, Clock clock,
+      ObjectMapper json, Runnable onConflict) {
     this.db = db;
+    this.journal = journal;
     this.rules = rules;
     this.sink = sink;
     this.clock = clock;
@@ -56,16 +59,17 @@ public final class SqlStore implements Store {
   }
 
   @Override
-  public Description update(String machineId, UnaryOperator<Description> fn) {
-    return write(machineId, fn, true).orElseThrow();
+  public Description update(String machineId, Change change, UnaryOperator<Description> fn) {
+    return write(machineId, change, fn, true).orElseThrow();
   }
 
   @Override
-  public Optional<Description> updateExisting(String machineId, UnaryOperator<Description> fn) {
-    return write(machineId, fn, false);
+  public Optional<Description> updateExisting(String machineId, Change change, UnaryOperator<Description> fn) {
+    return write(machineId, change, fn, false);
   }
 
-  private Optional<Description> write(String machineId, UnaryOperator<Description> fn, boolean create) {
+  private Optional<Description> write(String machineId, Change change, UnaryOperator<Description> fn,
+      boolean create) {
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
       DbTransaction tx = null;
@@ -78,11 +82,12 @@ public final class SqlStore implements Store {
         }
         Description before = previous.orElseGet(() -> Description.newDescription(clock.instant()));
         Description after = rules.apply(machineId, fn.apply(before));
-        if (previous.isPresent() && after.equals(previous.get())) {
+        if (previous.isPresent() && after.equals(previous.get()) && !change.audited()) {
           tx.rollback();
           return previous;
         }
         tx.dml(UPSERT, machineId, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after));
+        journal.record(tx, machineId, change, clock.instant(), previous.orElse(null), after);
         tx.commit();
         sink.changed(machineId, after);
         return Optional.of(after);
@@ -141,11 +146,18 @@ public final class SqlStore implements Store {
   }
 
   @Override
-  public boolean delete(String machineId) {
+  public boolean delete(String machineId, Change change) {
     long deleted;
+    DbTransaction tx = null;
     try {
-      deleted = db.execute().delete("DELETE FROM description WHERE machine_id = ?", machineId);
+      tx = db.transaction();
+      deleted = tx.delete("DELETE FROM description WHERE machine_id = ?", machineId);
+      if (deleted > 0) {
+        journal.record(tx, machineId, change, clock.instant(), null, null);
+      }
+      tx.commit();
     } catch (DbClientException e) {
+      rollbackQuietly(tx);
       throw unavailable("delete of " + machineId + " failed", e);
     }
     if (deleted > 0) {

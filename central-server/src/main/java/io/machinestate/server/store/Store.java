@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * One Description per machine. Every write applies {@link WriteRules} and announces the result to
- * the store's {@link ChangeSink} once committed. Failures of the database surface as
+ * One Description per machine. Every write applies {@link WriteRules}, records the machine's
+ * history (and, for audited changes, the audit trail) in the same transaction, and announces the
+ * result to the store's {@link ChangeSink} once committed. Failures of the database surface as
  * {@link StoreUnavailableException}.
  */
 public interface Store {
@@ -15,10 +16,10 @@ public interface Store {
    * Reads the machine's Description (a new one if the machine is unknown), applies {@code fn} and
    * writes the result, all in one serializable transaction. {@code fn} may run more than once.
    */
-  Description update(String machineId, UnaryOperator<Description> fn);
+  Description update(String machineId, Change change, UnaryOperator<Description> fn);
 
   /** As {@link #update}, but only for a machine that exists; empty when it does not. */
-  Optional<Description> updateExisting(String machineId, UnaryOperator<Description> fn);
+  Optional<Description> updateExisting(String machineId, Change change, UnaryOperator<Description> fn);
 
   Optional<Description> get(String machineId);
 
@@ -29,7 +30,7 @@ public interface Store {
   List<String> listPowerCycle();
 
   /** Returns false when there was no such machine. */
-  boolean delete(String machineId);
+  boolean delete(String machineId, Change change);
 
   /** True when the database answers. */
   boolean healthy();

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The store against a real embedded PostgreSQL, whose transactions run SERIALIZABLE. */
 class SqlStoreTest {
   private static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
+  private static final Change BY_TEST = Change.by("test");
 
   @TempDir
   static Path dataDir;
@@ -39,7 +40,7 @@ class SqlStoreTest {
 
   private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger conflicts = new AtomicInteger();
-  private final SqlStore store = new SqlStore(database.client(),
+  private final SqlStore store = new SqlStore(database.client(), new SqlJournal(database.client()),
       new WriteRules(List.of(new ServerConfig.Pool("Skia", "^skia-"))),
       new ChangeSink() {
         @Override
@@ -73,7 +74,7 @@ class SqlStoreTest {
 
   @Test
   void updateCreatesAppliesWriteRulesAndAnnounces() {
-    Description d = store.update("skia-rpi-001", prev -> prev.toBuilder()
+    Description d = store.update("skia-rpi-001", BY_TEST, prev -> prev.toBuilder()
         .dimensions(Map.of("device_type", List.of("sargo"), "empty", List.of()))
         .maintenanceMode("op 2026-11-24T10:00:00Z")
         .build());
@@ -89,23 +90,23 @@ class SqlStoreTest {
 
   @Test
   void unchangedDescriptionIsNotWrittenNorAnnounced() {
-    store.update("skia-same", prev -> prev);
+    store.update("skia-same", BY_TEST, prev -> prev);
     changes.clear();
-    store.update("skia-same", prev -> prev);
+    store.update("skia-same", BY_TEST, prev -> prev);
     assertEquals(List.of(), changes);
   }
 
   @Test
   void updateExistingLeavesUnknownMachinesAlone() {
-    assertTrue(store.updateExisting("skia-unknown", prev -> prev.toBuilder().powerCycle(true).build()).isEmpty());
+    assertTrue(store.updateExisting("skia-unknown", BY_TEST, prev -> prev.toBuilder().powerCycle(true).build()).isEmpty());
     assertTrue(store.get("skia-unknown").isEmpty());
     assertEquals(List.of(), changes);
   }
 
   @Test
   void refusedChangeWritesNothing() {
-    store.update("skia-refused", prev -> prev.toBuilder().battery(50).build());
-    assertThrows(IllegalStateException.class, () -> store.update("skia-refused", prev -> {
+    store.update("skia-refused", BY_TEST, prev -> prev.toBuilder().battery(50).build());
+    assertThrows(IllegalStateException.class, () -> store.update("skia-refused", BY_TEST, prev -> {
       throw new IllegalStateException("no");
     }));
     assertEquals(50, store.get("skia-refused").orElseThrow().battery());
@@ -113,15 +114,15 @@ class SqlStoreTest {
 
   @Test
   void powerCycleListAndDelete() {
-    store.update("skia-pc-b", prev -> prev.toBuilder().powerCycle(true).build());
-    store.update("skia-pc-a", prev -> prev.toBuilder().powerCycle(true).build());
-    store.update("skia-pc-c", prev -> prev.toBuilder().powerCycle(false).build());
+    store.update("skia-pc-b", BY_TEST, prev -> prev.toBuilder().powerCycle(true).build());
+    store.update("skia-pc-a", BY_TEST, prev -> prev.toBuilder().powerCycle(true).build());
+    store.update("skia-pc-c", BY_TEST, prev -> prev.toBuilder().powerCycle(false).build());
     List<String> pending = store.listPowerCycle();
     assertTrue(pending.indexOf("skia-pc-a") < pending.indexOf("skia-pc-b"));
     assertFalse(pending.contains("skia-pc-c"));
 
-    assertTrue(store.delete("skia-pc-a"));
-    assertFalse(store.delete("skia-pc-a"));
+    assertTrue(store.delete("skia-pc-a", BY_TEST));
+    assertFalse(store.delete("skia-pc-a", BY_TEST));
     assertFalse(store.listPowerCycle().contains("skia-pc-a"));
     assertTrue(changes.contains("deleted skia-pc-a"));
   }
@@ -136,7 +137,7 @@ class SqlStoreTest {
       for (int w = 0; w < writers; w++) {
         futures.add(pool.submit(() -> {
           for (int i = 0; i < each; i++) {
-            store.update("skia-contended", prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build());
+            store.update("skia-contended", BY_TEST, prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build());
           }
         }));
       }
@@ -155,7 +156,7 @@ class SqlStoreTest {
     // While the store's first attempt runs, another client creates the same row and commits: the
     // store's upsert then conflicts with a row its snapshot cannot see, which PostgreSQL reports,
     // at SERIALIZABLE, as SQLSTATE 40001. The retry must see that row and keep its battery.
-    Description d = store.update("skia-raced", prev -> {
+    Description d = store.update("skia-raced", BY_TEST, prev -> {
       if (calls.incrementAndGet() == 1) {
         insertBehindTheStoresBack("skia-raced");
       }
@@ -188,7 +189,7 @@ class SqlStoreTest {
 
   @Test
   void rowsAreJsonbThatOperatorsCanQuery() throws Exception {
-    store.update("skia-jsonb", prev -> prev.toBuilder().battery(77).build());
+    store.update("skia-jsonb", BY_TEST, prev -> prev.toBuilder().battery(77).build());
     try (Connection c = connect(); Statement s = c.createStatement();
          ResultSet r = s.executeQuery("SELECT (description->>'Battery')::INT FROM description WHERE machine_id = 'skia-jsonb'")) {
       assertTrue(r.next());

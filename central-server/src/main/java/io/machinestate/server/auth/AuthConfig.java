@@ -1,0 +1,67 @@
+package io.machinestate.server.auth;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Credentials the server accepts. Tokens are listed by their SHA-256 (never the token itself).
+ *
+ * @param allowAnonymous accept unauthenticated requests on a non-loopback address anyway
+ */
+public record AuthConfig(List<Token> tokens, Proxy proxy, boolean allowAnonymous) {
+  public static final AuthConfig NONE = new AuthConfig(List.of(), null, false);
+
+  public AuthConfig {
+    tokens = List.copyOf(tokens);
+  }
+
+  /** True when any credential is configured; otherwise everything is open. */
+  public boolean enabled() {
+    return !tokens.isEmpty() || proxy != null;
+  }
+
+  /**
+   * A bearer token.
+   *
+   * @param sha256 the token's SHA-256, 64 hex digits
+   * @param machines for agents and power-cycle agents: the ids they speak for (full match)
+   */
+  public record Token(String name, String sha256, Role role, Pattern machines) {
+    public Token {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("every token needs a name, which audit entries carry");
+      }
+      if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+        throw new IllegalArgumentException("token " + name + ": sha256 must be 64 hex digits (see hash-token)");
+      }
+      sha256 = sha256.toLowerCase();
+      if ((role == Role.AGENT || role == Role.POWERCYCLE) && machines == null) {
+        throw new IllegalArgumentException("token " + name + ": an " + role.name().toLowerCase()
+            + " token needs machines (a list of ids or a regex)");
+      }
+      if (machines == null) {
+        machines = Pattern.compile("");
+      }
+    }
+  }
+
+  /**
+   * An authenticating proxy (such as Google's IAP) in front of the server.
+   *
+   * @param header carries the operator's email; a {@code accounts.google.com:} style prefix is dropped
+   * @param trusted addresses (CIDR) the header is believed from
+   * @param editors emails that may act; every other email may read
+   */
+  public record Proxy(String header, List<Cidr> trusted, List<String> editors) {
+    public Proxy {
+      if (header == null || header.isBlank()) {
+        throw new IllegalArgumentException("proxy: header is required");
+      }
+      if (trusted == null || trusted.isEmpty()) {
+        throw new IllegalArgumentException("proxy: trusted addresses are required, or anyone could set " + header);
+      }
+      trusted = List.copyOf(trusted);
+      editors = editors == null ? List.of() : List.copyOf(editors);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.machinestate.server.auth;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+import io.machinestate.protocol.Paths;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Finds who makes each request: a bearer token, or the email an authenticating proxy vouches for,
+ * or, when nothing is configured, {@link Principal#ANONYMOUS}. Answers 401 itself when there is no
+ * valid credential; what the principal may do is checked by each service. Tokens and the
+ * Authorization header never reach a log line or an error body.
+ */
+public final class Authenticator implements Filter {
+  private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
+
+  /** People act on the fleet through their role, never as a machine. */
+  private static final Pattern NO_MACHINES = Pattern.compile("");
+
+  private final AuthConfig config;
+  private final FailureThrottle throttle;
+
+  public Authenticator(AuthConfig config, FailureThrottle throttle) {
+    this.config = config;
+    this.throttle = throttle;
+  }
+
+  @Override
+  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    String path = req.path().path();
+    if (path.equals(Paths.HEALTHZ) || path.equals(Paths.METRICS)) {
+      chain.proceed(); // probes and scrapers carry no credentials
+      return;
+    }
+    Optional<Principal> principal = authenticate(req);
+    if (principal.isEmpty()) {
+      String address = remoteAddress(req).map(InetAddress::getHostAddress).orElse("unknown");
+      LOG.warning("rejected " + req.prologue().method() + " " + path + " from " + address + ": no valid credentials");
+      sleep(throttle.failed(address));
+      res.status(Status.UNAUTHORIZED_401)
+          .header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer"))
+          .header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
+          .send("missing or invalid credentials");
+      return;
+    }
+    req.context().register(principal.get());
+    chain.proceed();
+  }
+
+  private Optional<Principal> authenticate(RoutingRequest req) {
+    if (!config.enabled()) {
+      return Optional.of(Principal.ANONYMOUS);
+    }
+    Optional<String> authorization = req.headers().first(HeaderNames.AUTHORIZATION);
+    if (authorization.isPresent()) {
+      String value = authorization.get();
+      return value.regionMatches(true, 0, "Bearer ", 0, 7) ? token(value.substring(7).trim()) : Optional.empty();
+    }
+    AuthConfig.Proxy proxy = config.proxy();
+    if (proxy != null) {
+      Optional<InetAddress> from = remoteAddress(req);
+      Optional<String> email = req.headers().first(HeaderNames.create(proxy.header()));
+      if (email.isPresent() && from.isPresent() && proxy.trusted().stream().anyMatch(c -> c.contains(from.get()))) {
+        String user = email.get().substring(email.get().lastIndexOf(':') + 1).trim();
+        if (!user.isEmpty()) {
+          return Optional.of(new Principal(user, proxy.editors().contains(user) ? Role.EDITOR : Role.VIEWER, NO_MACHINES));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Compares the token's hash with every configured hash, in constant time and without early exit. */
+  private Optional<Principal> token(String token) {
+    byte[] presented = sha256(token);
+    AuthConfig.Token match = null;
+    for (AuthConfig.Token t : config.tokens()) {
+      if (MessageDigest.isEqual(presented, HexFormat.of().parseHex(t.sha256())) && match == null) {
+        match = t;
+      }
+    }
+    return match == null ? Optional.empty() : Optional.of(new Principal(match.name(), match.role(), match.machines()));
+  }
+
+  public static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static Optional<InetAddress> remoteAddress(RoutingRequest req) {
+    return req.remotePeer().address() instanceof InetSocketAddress a ? Optional.ofNullable(a.getAddress()) : Optional.empty();
+  }
+
+  private static void sleep(Duration d) {
+    if (d.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

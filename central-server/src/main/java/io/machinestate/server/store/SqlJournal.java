@@ -1,0 +1,154 @@
+package io.machinestate.server.store;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Journal.AuditEntry;
+import io.machinestate.protocol.Journal.HistoryEntry;
+import io.machinestate.protocol.Journal.Page;
+import io.machinestate.protocol.Times;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The audit and history tables. Rows are written by {@link SqlStore} inside the transaction of the
+ * change they describe, so a change and its record commit together or not at all.
+ */
+public final class SqlJournal {
+  public static final int MAX_LIMIT = 1000;
+
+  /** Filters of the audit trail; null means any. */
+  public record AuditQuery(String machineId, String user, String action, Instant since, Instant until,
+      int limit, String before) {}
+
+  private final DbClient db;
+
+  public SqlJournal(DbClient db) {
+    this.db = db;
+  }
+
+  void record(DbExecute tx, String machineId, Change change, Instant now, Description before, Description after) {
+    OffsetDateTime ts = now.atOffset(ZoneOffset.UTC);
+    if (change.audited()) {
+      tx.insert("INSERT INTO audit (ts, user_name, action, machine_id, body) VALUES (?, ?, ?, ?, ?)",
+          ts, change.user(), change.action(), machineId, change.body());
+    }
+    List<History.Transition> transitions = after == null
+        ? List.of(new History.Transition("deleted", ""))
+        : History.transitions(before, after);
+    for (History.Transition t : transitions) {
+      tx.insert("INSERT INTO history (machine_id, ts, kind, detail, user_name) VALUES (?, ?, ?, ?, ?)",
+          machineId, ts, t.kind(), t.detail(), change.user());
+    }
+  }
+
+  public Page<AuditEntry> audit(AuditQuery q) {
+    List<String> where = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    if (q.machineId() != null) {
+      where.add("machine_id = ?");
+      params.add(q.machineId());
+    }
+    if (q.user() != null) {
+      where.add("user_name = ?");
+      params.add(q.user());
+    }
+    if (q.action() != null) {
+      where.add("action = ?");
+      params.add(q.action());
+    }
+    if (q.since() != null) {
+      where.add("ts >= ?");
+      params.add(q.since().atOffset(ZoneOffset.UTC));
+    }
+    if (q.until() != null) {
+      where.add("ts < ?");
+      params.add(q.until().atOffset(ZoneOffset.UTC));
+    }
+    String sql = "SELECT id::TEXT AS id, ts, user_name, action, machine_id, body FROM audit";
+    List<AuditEntry> rows = page(sql, where, params, q.before(), q.limit(),
+        r -> new AuditEntry(r.column("id").get(String.class), instant(r), r.column("user_name").get(String.class),
+            r.column("action").get(String.class), r.column("machine_id").get(String.class),
+            r.column("body").get(String.class)));
+    String next = next(rows, q.limit(), e -> cursor(e.time(), e.id()));
+    return new Page<>(rows, next);
+  }
+
+  public Page<HistoryEntry> history(String machineId, int limit, String before) {
+    record Row(HistoryEntry entry, String id) {}
+    List<Row> rows = page("SELECT id::TEXT AS id, ts, kind, detail, user_name FROM history",
+        List.of("machine_id = ?"), List.of(machineId), before, limit,
+        r -> new Row(new HistoryEntry(instant(r), r.column("kind").get(String.class),
+            r.column("detail").get(String.class), r.column("user_name").get(String.class)),
+            r.column("id").get(String.class)));
+    String next = next(rows, limit, r -> cursor(r.entry().time(), r.id()));
+    return new Page<>(rows.stream().map(Row::entry).toList(), next);
+  }
+
+  /** Deletes history older than {@code cutoff}; returns how many rows went. */
+  public long pruneHistory(Instant cutoff) {
+    try {
+      return db.execute().delete("DELETE FROM history WHERE ts < ?", cutoff.atOffset(ZoneOffset.UTC));
+    } catch (DbClientException e) {
+      throw new StoreUnavailableException("pruning history failed: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> List<T> page(String select, List<String> conditions, List<Object> params, String before, int limit,
+      Function<DbRow, T> map) {
+    List<String> where = new ArrayList<>(conditions);
+    List<Object> args = new ArrayList<>(params);
+    if (before != null) {
+      Cursor c = Cursor.parse(before);
+      where.add("(ts, id) < (?, ?::UUID)");
+      args.add(c.time().atOffset(ZoneOffset.UTC));
+      args.add(c.id());
+    }
+    String sql = select + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY ts DESC, id DESC LIMIT " + (limit + 1);
+    try (var rows = db.execute().query(sql, args.toArray())) {
+      return rows.map(map).collect(Collectors.toCollection(ArrayList::new));
+    } catch (DbClientException e) {
+      throw new StoreUnavailableException("reading the journal failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One more row than asked for was read: its presence says there is a next page; it is dropped. */
+  private static <T> String next(List<T> rows, int limit, Function<T, String> cursor) {
+    if (rows.size() <= limit) {
+      return "";
+    }
+    String next = cursor.apply(rows.get(limit - 1));
+    rows.subList(limit, rows.size()).clear();
+    return next;
+  }
+
+  private static Instant instant(DbRow r) {
+    return r.column("ts").get(Timestamp.class).toInstant();
+  }
+
+  private static String cursor(Instant time, String id) {
+    return Times.format(time) + "," + id;
+  }
+
+  /** Where a page starts: strictly older than this time and id. */
+  record Cursor(Instant time, String id) {
+    static Cursor parse(String s) {
+      int comma = s.indexOf(',');
+      try {
+        return new Cursor(Times.parse(s.substring(0, comma)), UUID.fromString(s.substring(comma + 1)).toString());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("invalid page cursor \"" + s + "\"");
+      }
+    }
+  }
+}
