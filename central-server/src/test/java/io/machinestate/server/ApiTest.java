@@ -44,15 +44,6 @@ class ApiTest {
     server.close();
   }
 
-  static String androidEvent(String id) throws Exception {
-    Event e = Event.rawState(new Event.Host(id, "v1.2", Instant.parse("2026-11-24T08:00:00Z")))
-        .withAndroid(new Event.Android(
-            "[ro.build.id]: [QP1A.190711.020]\n[ro.product.brand]: [google]\n[ro.product.device]: [sargo]\n",
-            "Current Battery Service state:\n  level: 94\n  scale: 100\n  temperature: 248\n",
-            "", Duration.ofHours(1)));
-    return json.writeValueAsString(e);
-  }
-
   static Description description(String id) throws Exception {
     Reply r = http.get(Paths.withId(Paths.MACHINE_DESCRIPTION, id));
     assertEquals(200, r.status(), r.body());
@@ -61,7 +52,7 @@ class ApiTest {
 
   @Test
   void eventBecomesDescription() throws Exception {
-    assertEquals(200, http.post(Paths.MACHINE_EVENT, androidEvent("skia-rpi-001")).status());
+    assertEquals(200, http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-rpi-001")).status());
     Description d = description("skia-rpi-001");
     assertEquals(List.of("sargo"), d.dimensions().get("device_type"));
     assertEquals(List.of("Android"), d.dimensions().get("os"));
@@ -70,7 +61,7 @@ class ApiTest {
     assertEquals(3600, d.deviceUptime());
     assertEquals("v1.2", d.version());
     // the Go agents post without the trailing slash too
-    assertEquals(200, http.post("/json/v1/machine/event", androidEvent("skia-rpi-001")).status());
+    assertEquals(200, http.post("/json/v1/machine/event", TestEvents.android("skia-rpi-001")).status());
   }
 
   @Test
@@ -120,7 +111,7 @@ class ApiTest {
 
   @Test
   void maintenanceToggle() throws Exception {
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-maint"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-maint"));
     Reply on = http.post(Paths.TOGGLE_MODE + "skia-maint");
     assertEquals(200, on.status());
     Description d = json.readValue(on.body(), Description.class);
@@ -137,7 +128,7 @@ class ApiTest {
 
   @Test
   void powerCycleFlow() throws Exception {
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-pc"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-pc"));
     assertEquals(200, http.post(Paths.TOGGLE_POWERCYCLE + "skia-pc").status());
     Description d = description("skia-pc");
     assertTrue(d.powerCycle());
@@ -158,7 +149,7 @@ class ApiTest {
 
   @Test
   void powerCycleStateUpdateSkipsUnknownMachinesAndRefusesBadStates() throws Exception {
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-pcs"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-pcs"));
     Reply ok = http.post(Paths.POWERCYCLE_STATE_UPDATE, """
         {"Machines": [{"MachineID": "skia-pcs", "PowerCycleState": "available"},
                       {"MachineID": "skia-not-here", "PowerCycleState": "in_error"}]}""");
@@ -176,7 +167,7 @@ class ApiTest {
 
   @Test
   void attachedDeviceNoteQuarantineRemoveAndDelete() throws Exception {
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-ops"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-ops"));
 
     assertEquals(200, http.post(Paths.SET_ATTACHED_DEVICE + "skia-ops", "{\"AttachedDevice\":\"ios\"}").status());
     assertEquals(AttachedDevice.IOS, description("skia-ops").attachedDevice());
@@ -210,7 +201,7 @@ class ApiTest {
 
   @Test
   void supplyChromeOS() throws Exception {
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-cros"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-cros"));
     assertEquals(400, http.post(Paths.SUPPLY_CHROMEOS + "skia-cros", "{\"SSHUserIP\":\"root@h\"}").status());
     assertEquals(400, http.post(Paths.SUPPLY_CHROMEOS + "skia-cros", "{\"SuppliedDimensions\":{}}").status());
     Reply badIp = http.post(Paths.SUPPLY_CHROMEOS + "skia-cros",
@@ -235,7 +226,7 @@ class ApiTest {
 
   @Test
   void machinesListsEveryDescription() throws Exception {
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-list-1"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-list-1"));
     Reply r = http.get(Paths.MACHINES);
     assertEquals(200, r.status());
     List<Description> all = json.readValue(r.body(), new TypeReference<>() {});
@@ -245,7 +236,7 @@ class ApiTest {
   @Test
   void healthAndMetrics() throws Exception {
     assertEquals(new Reply(200, "ok"), http.get(Paths.HEALTHZ));
-    http.post(Paths.MACHINE_EVENT, androidEvent("skia-metrics"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-metrics"));
     String metrics = http.get(Paths.METRICS).body();
     assertTrue(metrics.contains("machineserver_events_processed_total"), metrics);
     assertTrue(metrics.contains("machine_battery{machine=\"skia-metrics\"} 94.0"), metrics);

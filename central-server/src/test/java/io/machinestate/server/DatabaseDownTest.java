@@ -19,12 +19,12 @@ class DatabaseDownTest {
     try (CentralServer server = CentralServer.start(ServerConfig.defaults().withPort(0)
         .withDb("postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres?connectTimeout=2"))) {
       TestHttp http = new TestHttp(server.port());
-      assertEquals(200, http.post(Paths.MACHINE_EVENT, ApiTest.androidEvent("skia-db")).status());
+      assertEquals(200, http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-db")).status());
       assertEquals(200, http.get(Paths.HEALTHZ).status());
 
       pg.close();
 
-      TestHttp.Reply event = http.post(Paths.MACHINE_EVENT, ApiTest.androidEvent("skia-db"));
+      TestHttp.Reply event = http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-db"));
       assertEquals(503, event.status());
       assertEquals("database unavailable, nothing was changed; retry later", event.body());
       assertEquals(503, http.post(Paths.TOGGLE_MODE + "skia-db").status());

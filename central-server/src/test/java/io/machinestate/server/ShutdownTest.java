@@ -23,7 +23,7 @@ class ShutdownTest {
     try (CentralServer server = CentralServer.start(ServerConfig.defaults().withPort(0).withDataDir(dataDir))) {
       port = server.port();
       TestHttp http = new TestHttp(port);
-      assertEquals(200, http.post(Paths.MACHINE_EVENT, ApiTest.androidEvent("skia-restart")).status());
+      assertEquals(200, http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-restart")).status());
       assertEquals(200, http.post(Paths.TOGGLE_POWERCYCLE + "skia-restart").status());
       source = okhttp3.sse.EventSources.createFactory(SseTest.client).newEventSource(
           new okhttp3.Request.Builder().url("http://127.0.0.1:" + port + Paths.machineSse("skia-restart")).build(),

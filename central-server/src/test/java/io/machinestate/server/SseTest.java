@@ -94,7 +94,7 @@ class SseTest {
 
   @Test
   void subscriberGetsTheCurrentDescriptionThenAnOperatorChangeWithinASecond() throws Exception {
-    http.post(Paths.MACHINE_EVENT, ApiTest.androidEvent("skia-sse-1"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-sse-1"));
     Recorder recorder = new Recorder();
     EventSource source = follow(Paths.machineSse("skia-sse-1"), recorder);
     try {
@@ -117,7 +117,7 @@ class SseTest {
     Recorder recorder = new Recorder();
     EventSource source = follow(Paths.machineSse("skia-sse-new"), recorder);
     try {
-      http.post(Paths.MACHINE_EVENT, ApiTest.androidEvent("skia-sse-new"));
+      http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-sse-new"));
       assertEquals("v1.2", recorder.nextDescription().version());
     } finally {
       source.cancel();
@@ -141,7 +141,7 @@ class SseTest {
 
   @Test
   void powerCycleStreamSendsTheListOnConnectAndOnEveryChange() throws Exception {
-    http.post(Paths.MACHINE_EVENT, ApiTest.androidEvent("skia-sse-pc"));
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-sse-pc"));
     Recorder recorder = new Recorder();
     EventSource source = follow(Paths.POWERCYCLE_SSE, recorder);
     try {

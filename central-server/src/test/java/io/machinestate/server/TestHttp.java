@@ -14,9 +14,27 @@ public final class TestHttp {
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String[] headers;
 
   public TestHttp(int port) {
+    this(port, new String[0]);
+  }
+
+  private TestHttp(int port, String[] headers) {
     this.base = "http://127.0.0.1:" + port;
+    this.headers = headers;
+  }
+
+  /** The same client, sending {@code name: value} on every request. */
+  public TestHttp withHeader(String name, String value) {
+    String[] more = java.util.Arrays.copyOf(headers, headers.length + 2);
+    more[headers.length] = name;
+    more[headers.length + 1] = value;
+    return new TestHttp(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), more);
+  }
+
+  public TestHttp withToken(String token) {
+    return withHeader("Authorization", "Bearer " + token);
   }
 
   public Reply get(String path) {
@@ -38,6 +56,9 @@ public final class TestHttp {
   }
 
   private Reply send(HttpRequest.Builder request) {
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
     try {
       HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -49,8 +49,12 @@ public final class Authenticator implements Filter {
     Optional<Principal> principal = authenticate(req);
     if (principal.isEmpty()) {
       String address = remoteAddress(req).map(InetAddress::getHostAddress).orElse("unknown");
-      LOG.warning("rejected " + req.prologue().method() + " " + path + " from " + address + ": no valid credentials");
-      sleep(throttle.failed(address));
+      boolean presented = req.headers().contains(HeaderNames.AUTHORIZATION);
+      LOG.warning("rejected " + req.prologue().method() + " " + path + " from " + address
+          + (presented ? ": invalid credentials" : ": no credentials"));
+      if (presented) {
+        sleep(throttle.failed(address)); // only guesses are slowed down, not clients that sent nothing
+      }
       res.status(Status.UNAUTHORIZED_401)
           .header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, "Bearer"))
           .header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)

@@ -45,9 +45,11 @@ public final class SqlJournal {
     List<History.Transition> transitions = after == null
         ? List.of(new History.Transition("deleted", ""))
         : History.transitions(before, after);
-    for (History.Transition t : transitions) {
+    for (int i = 0; i < transitions.size(); i++) {
+      History.Transition t = transitions.get(i);
+      // a microsecond apart, the database's precision, so rows written together read back in order
       tx.insert("INSERT INTO history (machine_id, ts, kind, detail, user_name) VALUES (?, ?, ?, ?, ?)",
-          machineId, ts, t.kind(), t.detail(), change.user());
+          machineId, ts.plusNanos(1000L * i), t.kind(), t.detail(), change.user());
     }
   }
 

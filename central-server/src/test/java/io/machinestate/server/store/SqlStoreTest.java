@@ -13,7 +13,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import io.machinestate.protocol.Journal.HistoryEntry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -185,6 +187,18 @@ class SqlStoreTest {
 
   private static Connection connect() throws Exception {
     return DriverManager.getConnection(database.embeddedJdbcUrl(), "postgres", "");
+  }
+
+  @Test
+  void historyOlderThanTheRetentionIsPruned() throws Exception {
+    store.update("skia-pruned", BY_TEST, prev -> prev.toBuilder().powerCycle(true).build());
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE history SET ts = ts - INTERVAL '100 days' WHERE machine_id = 'skia-pruned' AND kind = 'created'");
+    }
+    SqlJournal journal = new SqlJournal(database.client());
+    assertTrue(journal.pruneHistory(NOW.minus(Duration.ofDays(90))) >= 1);
+    assertEquals(List.of("powercycle_requested"), journal.history("skia-pruned", 10, null).entries().stream()
+        .map(HistoryEntry::kind).toList());
   }
 
   @Test

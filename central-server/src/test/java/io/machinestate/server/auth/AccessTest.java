@@ -1,0 +1,198 @@
+package io.machinestate.server.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.machinestate.protocol.Paths;
+import io.machinestate.server.TestEvents;
+import io.machinestate.server.CentralServer;
+import io.machinestate.server.ServerConfig;
+import io.machinestate.server.TestHttp;
+import io.machinestate.server.store.Change;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every role against every endpoint, over real HTTP. */
+class AccessTest {
+  static final String A = "skia-agent-a";
+  static final String B = "skia-agent-b";
+  static final Map<String, String> TOKENS = Map.of(
+      "viewer", Tokens.newToken(), "editor", Tokens.newToken(), "agent", Tokens.newToken(),
+      "powercycle", Tokens.newToken());
+
+  @TempDir
+  static Path dataDir;
+  static CentralServer server;
+  static final List<String> logs = new ArrayList<>();
+  static final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord r) {
+      synchronized (logs) {
+        logs.add(r.getLevel() + " " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeAll
+  static void start() throws Exception {
+    Logger.getLogger("").addHandler(capture);
+    List<AuthConfig.Token> tokens = List.of(
+        token("viewer", Role.VIEWER, null),
+        token("editor", Role.EDITOR, null),
+        token("agent", Role.AGENT, Pattern.compile(Pattern.quote(A))),
+        token("powercycle", Role.POWERCYCLE, Pattern.compile(Pattern.quote(A))));
+    // the proxy is trusted only from 10.0.0.0/8, so the header sent from 127.0.0.1 must be ignored
+    AuthConfig auth = new AuthConfig(tokens, new AuthConfig.Proxy("X-Email", List.of(Cidr.parse("10.0.0.0/8")),
+        List.of("boss@example.com")), false);
+    server = CentralServer.start(ServerConfig.defaults().withPort(0).withDataDir(dataDir).withAuth(auth));
+    TestHttp agent = http("agent");
+    assertEquals(200, agent.post(Paths.MACHINE_EVENT, TestEvents.android(A)).status());
+    server.store().update(B, Change.by("test"), d -> d); // no token here may speak for B
+    assertEquals(200, http("editor").get(Paths.withId(Paths.MACHINE_DESCRIPTION, B)).status());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    Logger.getLogger("").removeHandler(capture);
+  }
+
+  static AuthConfig.Token token(String name, Role role, Pattern machines) {
+    return new AuthConfig.Token(name, Tokens.sha256Hex(TOKENS.get(name)), role, machines);
+  }
+
+  static TestHttp http(String role) {
+    return new TestHttp(server.port()).withToken(TOKENS.get(role));
+  }
+
+  /** One request of the matrix, and the roles that may make it. */
+  record Call(String method, String path, String body, Set<String> allowed) {
+    TestHttp.Reply send(TestHttp http) {
+      return method.equals("GET") ? http.get(path) : http.post(path, body);
+    }
+  }
+
+  static List<Call> calls() throws Exception {
+    Set<String> readers = Set.of("viewer", "editor");
+    Set<String> editors = Set.of("editor");
+    Set<String> agent = Set.of("agent");
+    Set<String> powercycle = Set.of("powercycle");
+    Set<String> none = Set.of();
+    return List.of(
+        new Call("GET", Paths.MACHINES, "", readers),
+        new Call("GET", Paths.withId(Paths.MACHINE_DESCRIPTION, A), "", Set.of("viewer", "editor", "agent")),
+        new Call("GET", Paths.withId(Paths.MACHINE_DESCRIPTION, B), "", readers),
+        new Call("POST", Paths.MACHINE_EVENT, TestEvents.android(A), agent),
+        new Call("POST", Paths.MACHINE_EVENT, TestEvents.android(B), none),
+        new Call("GET", Paths.POWERCYCLE_LIST, "", Set.of("viewer", "editor", "powercycle")),
+        new Call("POST", Paths.withId(Paths.POWERCYCLE_COMPLETE, A), "", powercycle),
+        new Call("POST", Paths.withId(Paths.POWERCYCLE_COMPLETE, B), "", none),
+        new Call("POST", Paths.POWERCYCLE_STATE_UPDATE,
+            "{\"Machines\":[{\"MachineID\":\"" + A + "\",\"PowerCycleState\":\"available\"}]}", powercycle),
+        new Call("POST", Paths.POWERCYCLE_STATE_UPDATE,
+            "{\"Machines\":[{\"MachineID\":\"" + A + "\",\"PowerCycleState\":\"available\"},"
+                + "{\"MachineID\":\"" + B + "\",\"PowerCycleState\":\"available\"}]}", none),
+        new Call("POST", Paths.TOGGLE_MODE + A, "", editors),
+        new Call("POST", Paths.TOGGLE_POWERCYCLE + A, "", editors),
+        new Call("POST", Paths.SET_ATTACHED_DEVICE + A, "{\"AttachedDevice\":\"adb\"}", editors),
+        new Call("POST", Paths.REMOVE_DEVICE + A, "", editors),
+        new Call("POST", Paths.SET_NOTE + A, "{\"Message\":\"hi\"}", editors),
+        new Call("POST", Paths.SUPPLY_CHROMEOS + A, "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{}}", editors),
+        new Call("POST", Paths.CLEAR_QUARANTINED + A, "", editors),
+        new Call("GET", Paths.AUDIT, "", readers),
+        new Call("GET", Paths.withId(Paths.MACHINE_HISTORY, A), "", readers),
+        new Call("POST", Paths.DELETE_MACHINE + "skia-absent", "", editors));
+  }
+
+  @Test
+  void everyRoleAgainstEveryEndpoint() throws Exception {
+    List<String> wrong = new ArrayList<>();
+    for (Call call : calls()) {
+      for (String role : TOKENS.keySet()) {
+        int status = call.send(http(role)).status();
+        boolean allowed = call.allowed().contains(role);
+        boolean ok = allowed ? status != 401 && status != 403 : status == 403;
+        if (!ok) {
+          wrong.add(role + " " + call.method() + " " + call.path() + " -> " + status);
+        }
+      }
+      int anonymous = call.send(new TestHttp(server.port())).status();
+      if (anonymous != 401) {
+        wrong.add("no credentials " + call.method() + " " + call.path() + " -> " + anonymous);
+      }
+    }
+    assertEquals(List.of(), wrong);
+  }
+
+  @Test
+  void agentCannotFollowAnotherMachine() {
+    assertEquals(403, http("agent").get(Paths.machineSse(B)).status());
+    assertEquals(401, new TestHttp(server.port()).get(Paths.machineSse(A)).status());
+  }
+
+  @Test
+  void probesNeedNoCredentials() {
+    assertEquals(200, new TestHttp(server.port()).get(Paths.HEALTHZ).status());
+    assertEquals(200, new TestHttp(server.port()).get(Paths.METRICS).status());
+  }
+
+  @Test
+  void proxyHeaderFromAnUntrustedAddressIsIgnored() {
+    TestHttp spoofed = new TestHttp(server.port()).withHeader("X-Email", "boss@example.com");
+    assertEquals(401, spoofed.post(Paths.TOGGLE_MODE + A).status());
+    assertEquals(401, spoofed.get(Paths.MACHINES).status());
+  }
+
+  @Test
+  void badTokensAre401AndNeverLoggedOrEchoed() {
+    String wrong = "definitely-not-a-token-" + Tokens.newToken();
+    TestHttp.Reply reply = new TestHttp(server.port()).withToken(wrong).get(Paths.MACHINES);
+    assertEquals(401, reply.status());
+    assertFalse(reply.body().contains(wrong));
+    assertEquals(401, new TestHttp(server.port()).withHeader("Authorization", "Basic " + wrong)
+        .get(Paths.MACHINES).status());
+    TestHttp.Reply forbidden = http("agent").post(Paths.TOGGLE_MODE + A);
+    assertEquals(403, forbidden.status());
+    assertFalse(forbidden.body().contains(TOKENS.get("agent")));
+    synchronized (logs) {
+      assertFalse(logs.isEmpty(), "nothing was captured, so the check below would prove nothing");
+      for (String line : logs) {
+        assertFalse(line.contains(wrong), line);
+        TOKENS.values().forEach(t -> assertFalse(line.contains(t), line));
+      }
+    }
+  }
+
+  @Test
+  void auditCarriesTheTokensName() {
+    assertEquals(200, http("editor").post(Paths.SET_NOTE + A, "{\"Message\":\"who\"}").status());
+    String audit = http("viewer").get(Paths.AUDIT + "?action=set_note").body();
+    assertTrue(audit.contains("\"User\":\"editor\""), audit);
+  }
+
+  @Test
+  void openServerRefusesNonLoopbackAddresses() {
+    var e = assertThrows(IllegalStateException.class,
+        () -> CentralServer.start(ServerConfig.defaults().withHost("0.0.0.0").withPort(0).withDataDir(dataDir)));
+    assertTrue(e.getMessage().contains("without authentication"), e.getMessage());
+  }
+}
