@@ -85,6 +85,10 @@ public final class CentralServer implements AutoCloseable {
         .routing(routing)
         .build()
         .start();
+    if (!server.isRunning()) {
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+          + " (see the error above; is another server running there?)");
+    }
     LOG.info("central server listening on http://" + config.host() + ":" + server.port()
         + (config.auth().enabled() ? "" : " without authentication"));
     pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("history-pruner").factory());

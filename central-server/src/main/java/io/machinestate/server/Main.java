@@ -1,5 +1,6 @@
 package io.machinestate.server;
 
+import io.machinestate.logging.Logging;
 import io.machinestate.server.auth.Tokens;
 import io.machinestate.server.store.ConnectionString;
 import io.machinestate.server.store.Database;
@@ -10,6 +11,10 @@ import java.util.logging.Logger;
 
 /** {@code java -jar central-server.jar [init-db] [flags]}; see {@link Flags#USAGE}. */
 public final class Main {
+  static {
+    Logging.install(); // before the Logger below, so the shutdown's last words are kept
+  }
+
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
   private Main() {}

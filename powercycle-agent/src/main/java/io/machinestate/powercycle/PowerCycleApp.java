@@ -1,0 +1,74 @@
+package io.machinestate.powercycle;
+
+import com.pi4j.context.Context;
+import io.machinestate.powercycle.config.PowerCycleConfig;
+import io.machinestate.powercycle.controller.Controller;
+import io.machinestate.powercycle.controller.Controllers;
+import io.machinestate.powercycle.cycle.AgentSettings;
+import io.machinestate.powercycle.cycle.CompletionJournal;
+import io.machinestate.powercycle.cycle.PowerCycleAgent;
+import io.machinestate.powercycle.server.CentralServerClient;
+import io.machinestate.powercycle.server.RequestWatcher;
+import io.machinestate.powercycle.server.StateReporter;
+import io.machinestate.protocol.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * The agent wired together. Building it already powers the GPIO relays on; {@link #start()} does
+ * the rest of the start-up, and {@link #close()} is what SIGTERM does.
+ */
+public final class PowerCycleApp implements AutoCloseable {
+  private final OkHttpClient http;
+  private final StateReporter reporter;
+  private final PowerCycleAgent agent;
+  private final RequestWatcher watcher;
+
+  /**
+   * @param gpioContext the Pi4J context for a GPIO chip name; the caller shuts them down after
+   *     {@link #close()}
+   * @param gpioProvider the Pi4J digital output provider id
+   */
+  public PowerCycleApp(
+      HttpUrl server,
+      Path stateDir,
+      PowerCycleConfig config,
+      Function<String, Context> gpioContext,
+      String gpioProvider,
+      AgentSettings settings) throws IOException {
+    this.http = new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(15))
+        .callTimeout(Duration.ofSeconds(30))
+        .build();
+    List<Controller> controllers = Controllers.create(config, gpioContext, gpioProvider, http, settings.sshTimeout());
+    CentralServerClient client = new CentralServerClient(server, http, Json.newMapper());
+    this.reporter = new StateReporter(client, settings.retryInterval());
+    CompletionJournal journal = new CompletionJournal(stateDir, Json.newMapper());
+    this.agent = new PowerCycleAgent(controllers, client, reporter, journal, settings.retryInterval());
+    // The central server sends a heartbeat every 15 s; a stream silent for longer is dead, so follow it anew.
+    OkHttpClient streamHttp = http.newBuilder().readTimeout(Duration.ofMinutes(2)).callTimeout(Duration.ZERO).build();
+    this.watcher = new RequestWatcher(client, streamHttp, settings.pollInterval(), settings.retryInterval(), agent);
+  }
+
+  /** Powers every machine on, reports availability, then follows the server's requests. */
+  public void start() throws IOException {
+    agent.start();
+    reporter.start();
+    watcher.start();
+  }
+
+  @Override
+  public void close() {
+    watcher.close();
+    agent.close();
+    reporter.close();
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+}

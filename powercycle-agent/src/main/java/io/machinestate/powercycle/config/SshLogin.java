@@ -1,0 +1,17 @@
+package io.machinestate.powercycle.config;
+
+import java.nio.file.Path;
+
+/**
+ * How to log in to a device over SSH.
+ *
+ * @param password null for public-key authentication
+ * @param identity private key file; null for the usual {@code ~/.ssh/id_*} files
+ * @param knownHosts when set, the device's host key must be listed there; when null any host key
+ *     is accepted, as the Go implementation did on the lab's private network
+ */
+public record SshLogin(String host, int port, String user, String password, Path identity, Path knownHosts) {
+  public String target() {
+    return user + "@" + host + ":" + port;
+  }
+}

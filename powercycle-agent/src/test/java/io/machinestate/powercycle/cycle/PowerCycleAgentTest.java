@@ -1,0 +1,256 @@
+package io.machinestate.powercycle.cycle;
+
+import static com.pi4j.io.gpio.digital.DigitalState.HIGH;
+import static com.pi4j.io.gpio.digital.DigitalState.LOW;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.machinestate.powercycle.PowerCycleApp;
+import io.machinestate.powercycle.config.ControllerConfig;
+import io.machinestate.powercycle.config.GpioConfig;
+import io.machinestate.powercycle.config.PowerCycleConfig;
+import io.machinestate.powercycle.config.SynaccessConfig;
+import io.machinestate.powercycle.testing.Eventually;
+import io.machinestate.powercycle.testing.FakeCentralServer;
+import io.machinestate.powercycle.testing.FakeSynaccess;
+import io.machinestate.powercycle.testing.MockRelays;
+import io.machinestate.protocol.PowerCycleState;
+import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The whole agent against a fake central server, with Pi4J's mock relays and a fake Synaccess strip. */
+class PowerCycleAgentTest {
+  private static final String CHIP = "gpiochip0";
+  private static final Duration OFF = Duration.ofMillis(300);
+  /** Polls often, so that lists fetched before a completion keep arriving after it. */
+  private static final AgentSettings FAST = new AgentSettings(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(5));
+
+  @TempDir Path stateDir;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private MockRelays relays = closing(new MockRelays());
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : toClose.reversed()) {
+      c.close();
+    }
+  }
+
+  @ParameterizedTest(name = "server with push stream: {0}")
+  @ValueSource(booleans = {true, false})
+  void cyclesARequestedMachineOnceAndCompletes(boolean withStream) throws Exception {
+    FakeCentralServer server = closing(new FakeCentralServer(withStream));
+    PowerCycleApp app = start(server, board(false, OFF));
+    var line17 = relays.record(CHIP, 17);
+    var line27 = relays.record(CHIP, 27);
+    Eventually.await("the start-up report", () -> states(server).size() == 2);
+    assertEquals(Map.of("skia-rpi-001", PowerCycleState.AVAILABLE, "skia-rpi-002", PowerCycleState.AVAILABLE), states(server));
+
+    long asked = System.nanoTime();
+    server.request("someone-elses-machine");
+    server.request("skia-rpi-001");
+
+    Eventually.await("the completion", () -> server.completions().equals(List.of("skia-rpi-001")));
+    awaitPolls(server, 5);
+    var levels = MockRelays.copy(line17);
+    assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(line17), "exactly one cycle");
+    assertEquals(List.of(HIGH), MockRelays.states(line27));
+    assertTrue(levels.get(2).nanos() - levels.get(1).nanos() >= OFF.toNanos(), "off for the configured time");
+    assertEquals(List.of("skia-rpi-001"), server.completions());
+    System.out.printf("request to relay off (stream=%s): %.1f ms%n", withStream, (levels.get(1).nanos() - asked) / 1e6);
+    app.close();
+  }
+
+  @Test
+  void aMachineRequestedAgainIsCycledAgain() throws Exception {
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    start(server, board(true, OFF));
+    var line27 = relays.record(CHIP, 27);
+
+    server.request("skia-rpi-002");
+    Eventually.await("the first completion", () -> server.completions().size() == 1);
+    awaitPolls(server, 3);
+    server.request("skia-rpi-002");
+    Eventually.await("the second completion", () -> server.completions().size() == 2);
+
+    assertEquals(List.of(LOW, HIGH, LOW, HIGH, LOW), MockRelays.states(line27), "active-low board, two cycles");
+  }
+
+  @Test
+  void reportsAvailabilityAndRecoversAControllerInError() throws Exception {
+    int port = freePort();
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    SynaccessConfig pdu = new SynaccessConfig("rack3-pdu", "http://127.0.0.1:" + port, "admin", "admin", OFF,
+        Map.of("skia-e-win-001", 1));
+    start(server, board(false, OFF), pdu);
+
+    Eventually.await("the start-up report", () -> states(server).size() == 3);
+    assertEquals(Map.of(
+        "skia-rpi-001", PowerCycleState.AVAILABLE,
+        "skia-rpi-002", PowerCycleState.AVAILABLE,
+        "skia-e-win-001", PowerCycleState.IN_ERROR), states(server));
+
+    FakeSynaccess strip = closing(new FakeSynaccess(port));
+    Eventually.await("the recovery report", () -> states(server).get("skia-e-win-001") == PowerCycleState.AVAILABLE);
+    assertEquals("$A3 1 1", strip.queries().get(0), "powered on when it answered again");
+  }
+
+  @Test
+  void powersEveryRelayOnBeforeTalkingToTheServer() throws Exception {
+    FakeSynaccess strip = closing(new FakeSynaccess(0));
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    start(server, new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", OFF,
+        Map.of("skia-e-win-001", 1, "skia-e-win-002", 2)));
+
+    Eventually.await("the start-up report", () -> !server.stateUpdates().isEmpty());
+    assertEquals(List.of("$A3 1 1", "$A3 2 1"), strip.queries().stream().sorted().toList());
+    long firstServerContact = server.requestNanos().stream().min(Long::compare).orElseThrow();
+    strip.commands().forEach(c -> assertTrue(c.nanos() < firstServerContact, c + " came after the server was contacted"));
+  }
+
+  @Test
+  void aFailedCycleReportsTheControllerAndIsRetriedWhenItRecovers() throws Exception {
+    FakeSynaccess strip = closing(new FakeSynaccess(0));
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    start(server, new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", OFF, Map.of("skia-e-win-001", 4)));
+    Eventually.await("available", () -> states(server).get("skia-e-win-001") == PowerCycleState.AVAILABLE);
+
+    strip.answer(500);
+    server.request("skia-e-win-001");
+    Eventually.await("in error", () -> states(server).get("skia-e-win-001") == PowerCycleState.IN_ERROR);
+    assertEquals(List.of(), server.completions());
+
+    strip.answer(200);
+    Eventually.await("the completion after recovery", () -> server.completions().equals(List.of("skia-e-win-001")));
+    assertEquals(PowerCycleState.AVAILABLE, states(server).get("skia-e-win-001"));
+    List<String> queries = strip.queries();
+    assertEquals(List.of("$A3 4 0", "$A3 4 1"), queries.subList(queries.size() - 2, queries.size()));
+  }
+
+  @Test
+  void completesExactlyOnceWhileTheServerRefusesCompletions() throws Exception {
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    server.failCompletions(5);
+    start(server, board(false, OFF));
+    var line17 = relays.record(CHIP, 17);
+
+    server.request("skia-rpi-001");
+
+    Eventually.await("the completion", () -> server.completions().equals(List.of("skia-rpi-001")));
+    awaitPolls(server, 5);
+    assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(line17));
+    assertEquals(List.of(), journalFiles(), "nothing left owed");
+  }
+
+  @Test
+  void listsAnsweredAfterTheCompletionDoNotCycleAgain() throws Exception {
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    server.delayLists(Duration.ofMillis(200)); // every poll answer is stale when it arrives
+    start(server, board(false, OFF));
+    var line17 = relays.record(CHIP, 17);
+
+    server.request("skia-rpi-001");
+
+    Eventually.await("the completion", () -> server.completions().equals(List.of("skia-rpi-001")));
+    awaitPolls(server, 3);
+    assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(line17));
+  }
+
+  @Test
+  void aRestartedAgentDeliversTheCompletionWithoutCyclingAgain() throws Exception {
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    server.failCompletions(Integer.MAX_VALUE);
+    PowerCycleApp first = start(server, board(false, OFF));
+    var firstLine17 = relays.record(CHIP, 17);
+    server.request("skia-rpi-001");
+    Eventually.await("the cycle recorded", () -> journalFiles().equals(List.of("skia-rpi-001.json")));
+    Eventually.await("power back on", () -> MockRelays.states(firstLine17).size() == 3);
+    first.close();
+
+    server.failCompletions(0);
+    relays = closing(new MockRelays()); // a new process gets a fresh view of the lines
+    start(server, board(false, OFF));
+    var secondLine17 = relays.record(CHIP, 17);
+
+    Eventually.await("the completion", () -> server.completions().equals(List.of("skia-rpi-001")));
+    awaitPolls(server, 5);
+    assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(firstLine17));
+    assertEquals(List.of(HIGH), MockRelays.states(secondLine17), "not cycled again");
+    assertEquals(List.of(), journalFiles());
+  }
+
+  /** SIGTERM is modelled by invoking the shutdown hook's action in-process. */
+  @Test
+  void shutdownDuringACyclePowersTheMachineBackOn() throws Exception {
+    FakeCentralServer server = closing(new FakeCentralServer(true));
+    PowerCycleApp app = start(server, board(false, Duration.ofMinutes(10)));
+    var line17 = relays.record(CHIP, 17);
+    server.request("skia-rpi-001");
+    Eventually.await("power off", () -> MockRelays.states(line17).size() == 2);
+
+    app.close();
+
+    assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(line17), "powered on before close returned");
+    assertEquals(List.of(), server.completions(), "an interrupted cycle is not a completed one");
+    assertEquals(List.of(), journalFiles());
+    assertTrue(server.isRequested("skia-rpi-001"), "the request stays open for the next run");
+  }
+
+  private GpioConfig board(boolean activeLow, Duration off) {
+    return new GpioConfig("rack1-relays", CHIP, activeLow, off, Map.of("skia-rpi-001", 17, "skia-rpi-002", 27));
+  }
+
+  private PowerCycleApp start(FakeCentralServer server, ControllerConfig... controllers) throws IOException {
+    PowerCycleApp app = closing(new PowerCycleApp(server.url(), stateDir, new PowerCycleConfig(List.of(controllers)),
+        chip -> relays.context(), MockRelays.PROVIDER, FAST));
+    app.start();
+    return app;
+  }
+
+  /** The power-cycle state of each machine on the server, after all updates so far. */
+  private static Map<String, PowerCycleState> states(FakeCentralServer server) {
+    Map<String, PowerCycleState> states = new HashMap<>();
+    server.stateUpdates().forEach(u -> u.machines().forEach(
+        (PowerCycleStateForMachine m) -> states.put(m.machineID(), m.powerCycleState())));
+    return states;
+  }
+
+  /** Lets the agent see {@code n} more lists, so that a second cycle would have had its chance. */
+  private static void awaitPolls(FakeCentralServer server, int n) {
+    int target = server.listCalls() + n;
+    Eventually.await(n + " more polls", () -> server.listCalls() >= target);
+  }
+
+  private List<String> journalFiles() {
+    try (Stream<Path> files = Files.list(stateDir.resolve("pending-completions"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private <T extends AutoCloseable> T closing(T resource) {
+    toClose.add(resource);
+    return resource;
+  }
+}

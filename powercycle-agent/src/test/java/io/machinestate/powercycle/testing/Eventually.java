@@ -1,0 +1,28 @@
+package io.machinestate.powercycle.testing;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Waits for something asynchronous, with a deadline; never a fixed sleep. */
+public final class Eventually {
+  private Eventually() {}
+
+  public static void await(String what, BooleanSupplier condition) {
+    await(what, Duration.ofSeconds(10), condition);
+  }
+
+  public static void await(String what, Duration limit, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + limit + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+}
