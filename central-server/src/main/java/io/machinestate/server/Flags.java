@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.function.BiFunction;
 import java.util.List;
 import java.util.Map;
 
@@ -64,8 +65,16 @@ final class Flags {
             editors: [alice@example.com]
       """;
 
-  private static final List<String> KEYS = List.of("config", "host", "port", "db", "data-dir", "pool", "pools",
-      "user", "sse-heartbeat-seconds", "history-retention-days", "allow-anonymous", "auth");
+  /** The settings given as one text value, by their flag name; each has an environment twin. */
+  private static final Map<String, BiFunction<ServerConfig, String, ServerConfig>> SETTINGS = Map.of(
+      "host", ServerConfig::withHost,
+      "port", (c, v) -> c.withPort(integer("port", v)),
+      "db", ServerConfig::withDb,
+      "data-dir", (c, v) -> c.withDataDir(Path.of(v)),
+      "user", ServerConfig::withUser,
+      "sse-heartbeat-seconds", (c, v) -> c.withSseHeartbeat(Duration.ofSeconds(positive("sse-heartbeat-seconds", v))),
+      "history-retention-days", (c, v) -> c.withHistoryRetention(Duration.ofDays(positive("history-retention-days", v))),
+      "allow-anonymous", Flags::allowAnonymous);
   private static final List<String> COMMANDS = List.of("init-db", "new-token", "hash-token");
 
   /** What the command line asked for: a command (empty to serve) and the configuration. */
@@ -75,7 +84,8 @@ final class Flags {
 
   static Parsed parse(String[] args, Map<String, String> env) throws IOException {
     String command = "";
-    Map<String, List<String>> flags = new LinkedHashMap<>();
+    Map<String, String> flags = new LinkedHashMap<>();
+    List<String> pools = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -86,7 +96,7 @@ final class Flags {
         continue;
       }
       if (arg.equals("--allow-anonymous")) {
-        flags.computeIfAbsent("allow-anonymous", k -> new ArrayList<>()).add("true");
+        flags.put("allow-anonymous", "true");
         continue;
       }
       if (!arg.startsWith("--")) {
@@ -103,19 +113,37 @@ final class Flags {
       } else {
         throw new IllegalArgumentException("flag --" + name + " needs a value");
       }
-      if (!KEYS.contains(name) || name.equals("pools") || name.equals("auth")) {
+      if (name.equals("pool")) {
+        pools.add(value);
+      } else if (SETTINGS.containsKey(name) || name.equals("config")) {
+        flags.put(name, value);
+      } else {
         throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
       }
-      flags.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
     }
 
     ServerConfig config = ServerConfig.defaults();
-    String file = first(flags, "config", env.get("MACHINESERVER_CONFIG"));
+    String file = flags.getOrDefault("config", env.get("MACHINESERVER_CONFIG"));
     if (file != null) {
       config = applyYaml(config, Path.of(file));
     }
-    config = applyEnv(config, env);
-    config = applyFlags(config, flags);
+    for (var setting : SETTINGS.entrySet()) {
+      String value = env.get("MACHINESERVER_" + setting.getKey().toUpperCase().replace('-', '_'));
+      if (value != null) {
+        config = setting.getValue().apply(config, value);
+      }
+    }
+    if (env.containsKey("MACHINESERVER_POOLS")) {
+      config = config.withPools(pools(List.of(env.get("MACHINESERVER_POOLS").split(";"))));
+    }
+    for (var flag : flags.entrySet()) {
+      if (!flag.getKey().equals("config")) {
+        config = SETTINGS.get(flag.getKey()).apply(config, flag.getValue());
+      }
+    }
+    if (!pools.isEmpty()) {
+      config = config.withPools(pools(pools));
+    }
     return new Parsed(false, command, config);
   }
 
@@ -129,23 +157,14 @@ final class Flags {
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!KEYS.contains(key) || key.equals("config") || key.equals("pool")) {
+      if (SETTINGS.containsKey(key)) {
+        config = SETTINGS.get(key).apply(config, root.get(key).asText());
+      } else if (!key.equals("pools") && !key.equals("auth")) {
         throw new IllegalArgumentException(file + ": unknown key \"" + key + "\"");
       }
     }
-    if (root.has("host")) config = config.withHost(root.get("host").asText());
-    if (root.has("port")) config = config.withPort(integer("port", root.get("port").asText()));
-    if (root.has("db")) config = config.withDb(root.get("db").asText());
-    if (root.has("data-dir")) config = config.withDataDir(Path.of(root.get("data-dir").asText()));
-    if (root.has("user")) config = config.withUser(root.get("user").asText());
-    if (root.has("sse-heartbeat-seconds")) {
-      config = config.withSseHeartbeat(seconds(root.get("sse-heartbeat-seconds").asText()));
-    }
-    if (root.has("history-retention-days")) {
-      config = config.withHistoryRetention(days(root.get("history-retention-days").asText()));
-    }
-    if (root.has("auth") || root.has("allow-anonymous")) {
-      config = config.withAuth(AuthYaml.parse(file, root.path("auth"), root.path("allow-anonymous").asBoolean(false)));
+    if (root.has("auth")) {
+      config = config.withAuth(AuthYaml.parse(file, root.get("auth"), config.auth().allowAnonymous()));
     }
     if (root.has("pools")) {
       List<ServerConfig.Pool> pools = new ArrayList<>();
@@ -154,34 +173,6 @@ final class Flags {
       }
       config = config.withPools(pools);
     }
-    return config;
-  }
-
-  private static ServerConfig applyEnv(ServerConfig config, Map<String, String> env) {
-    String v;
-    if ((v = env.get("MACHINESERVER_HOST")) != null) config = config.withHost(v);
-    if ((v = env.get("MACHINESERVER_PORT")) != null) config = config.withPort(integer("MACHINESERVER_PORT", v));
-    if ((v = env.get("MACHINESERVER_DB")) != null) config = config.withDb(v);
-    if ((v = env.get("MACHINESERVER_DATA_DIR")) != null) config = config.withDataDir(Path.of(v));
-    if ((v = env.get("MACHINESERVER_USER")) != null) config = config.withUser(v);
-    if ((v = env.get("MACHINESERVER_SSE_HEARTBEAT_SECONDS")) != null) config = config.withSseHeartbeat(seconds(v));
-    if ((v = env.get("MACHINESERVER_POOLS")) != null) config = config.withPools(pools(List.of(v.split(";"))));
-    if ((v = env.get("MACHINESERVER_HISTORY_RETENTION_DAYS")) != null) config = config.withHistoryRetention(days(v));
-    if ((v = env.get("MACHINESERVER_ALLOW_ANONYMOUS")) != null) config = allowAnonymous(config, v);
-    return config;
-  }
-
-  private static ServerConfig applyFlags(ServerConfig config, Map<String, List<String>> flags) {
-    String v;
-    if ((v = first(flags, "host", null)) != null) config = config.withHost(v);
-    if ((v = first(flags, "port", null)) != null) config = config.withPort(integer("--port", v));
-    if ((v = first(flags, "db", null)) != null) config = config.withDb(v);
-    if ((v = first(flags, "data-dir", null)) != null) config = config.withDataDir(Path.of(v));
-    if ((v = first(flags, "user", null)) != null) config = config.withUser(v);
-    if ((v = first(flags, "sse-heartbeat-seconds", null)) != null) config = config.withSseHeartbeat(seconds(v));
-    if (flags.containsKey("pool")) config = config.withPools(pools(flags.get("pool")));
-    if ((v = first(flags, "history-retention-days", null)) != null) config = config.withHistoryRetention(days(v));
-    if ((v = first(flags, "allow-anonymous", null)) != null) config = allowAnonymous(config, v);
     return config;
   }
 
@@ -200,11 +191,6 @@ final class Flags {
     return pools;
   }
 
-  private static String first(Map<String, List<String>> flags, String name, String fallback) {
-    List<String> values = flags.get(name);
-    return values == null ? fallback : values.get(values.size() - 1);
-  }
-
   private static int integer(String name, String value) {
     try {
       return Integer.parseInt(value.trim());
@@ -218,19 +204,11 @@ final class Flags {
     return config.withAuth(new AuthConfig(a.tokens(), a.proxy(), Boolean.parseBoolean(value.trim())));
   }
 
-  private static Duration days(String value) {
-    int d = integer("history-retention-days", value);
-    if (d <= 0) {
-      throw new IllegalArgumentException("history-retention-days must be positive");
+  private static int positive(String name, String value) {
+    int n = integer(name, value);
+    if (n <= 0) {
+      throw new IllegalArgumentException(name + " must be positive");
     }
-    return Duration.ofDays(d);
-  }
-
-  private static Duration seconds(String value) {
-    int s = integer("sse-heartbeat-seconds", value);
-    if (s <= 0) {
-      throw new IllegalArgumentException("sse-heartbeat-seconds must be positive");
-    }
-    return Duration.ofSeconds(s);
+    return n;
   }
 }

@@ -5,6 +5,7 @@ import io.machinestate.server.auth.AuthConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -68,38 +69,70 @@ public record ServerConfig(
   }
 
   public ServerConfig withHost(String v) {
-    return new ServerConfig(v, port, db, dataDir, pools, user, sseHeartbeat, auth, historyRetention);
+    return with(b -> b.host = v);
   }
 
   public ServerConfig withPort(int v) {
-    return new ServerConfig(host, v, db, dataDir, pools, user, sseHeartbeat, auth, historyRetention);
+    return with(b -> b.port = v);
   }
 
   public ServerConfig withDb(String v) {
-    return new ServerConfig(host, port, v, dataDir, pools, user, sseHeartbeat, auth, historyRetention);
+    return with(b -> b.db = v);
   }
 
   public ServerConfig withDataDir(Path v) {
-    return new ServerConfig(host, port, db, v, pools, user, sseHeartbeat, auth, historyRetention);
+    return with(b -> b.dataDir = v);
   }
 
   public ServerConfig withPools(List<Pool> v) {
-    return new ServerConfig(host, port, db, dataDir, v, user, sseHeartbeat, auth, historyRetention);
+    return with(b -> b.pools = v);
   }
 
   public ServerConfig withUser(String v) {
-    return new ServerConfig(host, port, db, dataDir, pools, v, sseHeartbeat, auth, historyRetention);
+    return with(b -> b.user = v);
   }
 
   public ServerConfig withSseHeartbeat(Duration v) {
-    return new ServerConfig(host, port, db, dataDir, pools, user, v, auth, historyRetention);
+    return with(b -> b.sseHeartbeat = v);
   }
 
   public ServerConfig withAuth(AuthConfig v) {
-    return new ServerConfig(host, port, db, dataDir, pools, user, sseHeartbeat, v, historyRetention);
+    return with(b -> b.auth = v);
   }
 
   public ServerConfig withHistoryRetention(Duration v) {
-    return new ServerConfig(host, port, db, dataDir, pools, user, sseHeartbeat, auth, v);
+    return with(b -> b.historyRetention = v);
+  }
+
+  /** A copy with what {@code change} sets; the one place that lists every field. */
+  private ServerConfig with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new ServerConfig(f.host, f.port, f.db, f.dataDir, f.pools, f.user, f.sseHeartbeat, f.auth,
+        f.historyRetention);
+  }
+
+  private static final class Fields {
+    String host;
+    int port;
+    String db;
+    Path dataDir;
+    List<Pool> pools;
+    String user;
+    Duration sseHeartbeat;
+    AuthConfig auth;
+    Duration historyRetention;
+
+    Fields(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      db = c.db;
+      dataDir = c.dataDir;
+      pools = c.pools;
+      user = c.user;
+      sseHeartbeat = c.sseHeartbeat;
+      auth = c.auth;
+      historyRetention = c.historyRetention;
+    }
   }
 }

@@ -67,7 +67,7 @@ class FlagsTest {
   void badInputsAreRefusedClearly() throws Exception {
     assertEquals("unknown flag --prot (see --help)",
         assertThrows(IllegalArgumentException.class, () -> Flags.parse(new String[] {"--prot", "1"}, Map.of())).getMessage());
-    assertEquals("--port: \"eighty\" is not a number",
+    assertEquals("port: \"eighty\" is not a number",
         assertThrows(IllegalArgumentException.class, () -> Flags.parse(new String[] {"--port", "eighty"}, Map.of())).getMessage());
     assertThrows(IllegalArgumentException.class, () -> Flags.parse(new String[] {"--port", "70000"}, Map.of()));
     assertThrows(IllegalArgumentException.class, () -> Flags.parse(new String[] {"--pool", "1bad=.*"}, Map.of()));
