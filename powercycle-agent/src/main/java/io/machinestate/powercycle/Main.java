@@ -38,7 +38,7 @@ public final class Main {
     GpioContexts contexts = new GpioContexts();
     PowerCycleApp app;
     try {
-      app = new PowerCycleApp(options.server(), options.stateDir(), config, contexts::forChip,
+      app = new PowerCycleApp(options.server(), options.token(), options.stateDir(), config, contexts::forChip,
           GpioDPlugin.DIGITAL_OUTPUT_PROVIDER_ID, AgentSettings.defaults());
     } catch (IOException | RuntimeException e) {
       System.err.println("powercycle-agent: cannot start: " + e.getMessage());

@@ -7,14 +7,17 @@ import io.machinestate.powercycle.controller.Controllers;
 import io.machinestate.powercycle.cycle.AgentSettings;
 import io.machinestate.powercycle.cycle.CompletionJournal;
 import io.machinestate.powercycle.cycle.PowerCycleAgent;
+import io.machinestate.powercycle.server.BearerToken;
 import io.machinestate.powercycle.server.CentralServerClient;
 import io.machinestate.powercycle.server.RequestWatcher;
 import io.machinestate.powercycle.server.StateReporter;
 import io.machinestate.protocol.Json;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -24,18 +27,22 @@ import okhttp3.OkHttpClient;
  * the rest of the start-up, and {@link #close()} is what SIGTERM does.
  */
 public final class PowerCycleApp implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(PowerCycleApp.class.getName());
+
   private final OkHttpClient http;
   private final StateReporter reporter;
   private final PowerCycleAgent agent;
   private final RequestWatcher watcher;
 
   /**
+   * @param token the bearer token sent on every request to the server, if any
    * @param gpioContext the Pi4J context for a GPIO chip name; the caller shuts them down after
    *     {@link #close()}
    * @param gpioProvider the Pi4J digital output provider id
    */
   public PowerCycleApp(
       HttpUrl server,
+      Optional<String> token,
       Path stateDir,
       PowerCycleConfig config,
       Function<String, Context> gpioContext,
@@ -46,13 +53,20 @@ public final class PowerCycleApp implements AutoCloseable {
         .readTimeout(Duration.ofSeconds(15))
         .callTimeout(Duration.ofSeconds(30))
         .build();
+    // Power strips get the plain client: the token is for the central server only.
     List<Controller> controllers = Controllers.create(config, gpioContext, gpioProvider, http, settings.sshTimeout());
-    CentralServerClient client = new CentralServerClient(server, http, Json.newMapper());
+    OkHttpClient serverHttp = token
+        .map(t -> http.newBuilder().addInterceptor(new BearerToken(t)).build())
+        .orElse(http);
+    LOG.log(Level.INFO, token.isPresent()
+        ? "sending a bearer token to " + server
+        : "no token for " + server + " (--token-file, --token); a server with access control will refuse us");
+    CentralServerClient client = new CentralServerClient(server, serverHttp, Json.newMapper());
     this.reporter = new StateReporter(client, settings.retryInterval());
     CompletionJournal journal = new CompletionJournal(stateDir, Json.newMapper());
     this.agent = new PowerCycleAgent(controllers, client, reporter, journal, settings.retryInterval());
     // The central server sends a heartbeat every 15 s; a stream silent for longer is dead, so follow it anew.
-    OkHttpClient streamHttp = http.newBuilder().readTimeout(Duration.ofMinutes(2)).callTimeout(Duration.ZERO).build();
+    OkHttpClient streamHttp = serverHttp.newBuilder().readTimeout(Duration.ofMinutes(2)).callTimeout(Duration.ZERO).build();
     this.watcher = new RequestWatcher(client, streamHttp, settings.pollInterval(), settings.retryInterval(), agent);
   }
 

@@ -58,6 +58,19 @@ class MainProcessTest {
   }
 
   @Test
+  void refusesAnEmptyTokenFileAtStart() throws Exception {
+    Path config = Files.writeString(dir.resolve("lab.json5"), "{ synaccess: { pdu: { address: \"127.0.0.1:1\", ports: { m: 1 } } } }");
+    Path token = Files.writeString(dir.resolve("token"), "\n");
+    Process agent = start("--server", "http://127.0.0.1:1", "--config", config.toString(), "--state-dir", dir.toString(),
+        "--token-file", token.toString());
+
+    assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, agent.exitValue());
+    String stderr = new String(agent.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(stderr.contains("powercycle-agent: cannot use the token file: token file " + token + " is empty"), stderr);
+  }
+
+  @Test
   void printsUsage() throws Exception {
     Process agent = start("--help");
 
@@ -65,6 +78,7 @@ class MainProcessTest {
     assertEquals(0, agent.exitValue());
     String stdout = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(stdout.startsWith("Usage: java -jar powercycle-agent.jar --server URL --config FILE --state-dir DIR"), stdout);
+    assertTrue(stdout.contains("--token-file FILE") && stdout.contains("MACHINESERVER_TOKEN_FILE"), stdout);
   }
 
   private Process start(String... args) throws IOException {

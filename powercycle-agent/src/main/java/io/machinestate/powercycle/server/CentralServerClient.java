@@ -28,6 +28,13 @@ public final class CentralServerClient {
     UNKNOWN_MACHINE
   }
 
+  /** A 403: our token is valid but may not do this, e.g. for a machine outside the token's pattern. */
+  public static final class Forbidden extends IOException {
+    Forbidden(String message) {
+      super(message);
+    }
+  }
+
   private final HttpUrl base;
   private final OkHttpClient http;
   private final ObjectMapper json;
@@ -89,9 +96,23 @@ public final class CentralServerClient {
   }
 
   private static void check(Response response, String what) throws IOException {
-    if (!response.isSuccessful()) {
-      String body = response.body().string();
-      throw new IOException(what + ": HTTP " + response.code() + (body.isBlank() ? "" : ": " + body.strip()));
+    if (response.code() == 403) {
+      throw new Forbidden(what + ": " + failure(response));
     }
+    if (!response.isSuccessful()) {
+      throw new IOException(what + ": " + failure(response));
+    }
+  }
+
+  /**
+   * What an unsuccessful answer says, its body included. A 401 or 403 is named for what it is: the
+   * operator has to fix the token or the server's configuration. The token itself is never part of it.
+   */
+  static String failure(Response response) throws IOException {
+    String body = response.body().string().strip();
+    if (response.code() == 401 || response.code() == 403) {
+      return "the server refused our credentials: " + response.code() + (body.isEmpty() ? "" : " " + body);
+    }
+    return "HTTP " + response.code() + (body.isEmpty() ? "" : ": " + body);
   }
 }

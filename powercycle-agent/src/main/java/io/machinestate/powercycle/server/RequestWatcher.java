@@ -44,8 +44,12 @@ public final class RequestWatcher implements AutoCloseable {
   private EventSource stream;
   private Duration reconnectDelay;
   private boolean closed;
-  /** Only the scheduler's poll task touches this; it logs a failing server once, not every poll. */
-  private boolean pollFailing;
+  /**
+   * Why the last poll failed, or null. Only the scheduler's poll task touches this; a failure is
+   * logged as a warning when it begins or changes (e.g. from "connection refused" to a refused
+   * token), not on every poll.
+   */
+  private String pollFailure;
 
   /**
    * @param streamHttp a client whose read timeout exceeds the server's heartbeat interval
@@ -74,14 +78,15 @@ public final class RequestWatcher implements AutoCloseable {
     long sent = System.nanoTime();
     try {
       List<String> machines = server.list();
-      if (pollFailing) {
-        pollFailing = false;
+      if (pollFailure != null) {
+        pollFailure = null;
         LOG.log(Level.INFO, "listing power-cycle requests works again");
       }
       listener.onList(machines, Source.POLL, sent);
     } catch (IOException e) {
-      LOG.log(pollFailing ? Level.DEBUG : Level.WARNING, "cannot list power-cycle requests: {0}", e.getMessage());
-      pollFailing = true;
+      String why = String.valueOf(e.getMessage());
+      LOG.log(why.equals(pollFailure) ? Level.DEBUG : Level.WARNING, "cannot list power-cycle requests: {0}", why);
+      pollFailure = why;
     } catch (RuntimeException e) {
       // A thrown exception would end the periodic poll.
       LOG.log(Level.ERROR, "handling the power-cycle request list failed", e);
@@ -121,6 +126,15 @@ public final class RequestWatcher implements AutoCloseable {
     scheduler.shutdownNow();
   }
 
+  /** What a failed stream answer says; its body is still readable during {@code onFailure}. */
+  private static String failure(Response response) {
+    try {
+      return CentralServerClient.failure(response);
+    } catch (IOException | IllegalStateException e) {
+      return "HTTP " + response.code();
+    }
+  }
+
   private final class StreamListener extends EventSourceListener {
     @Override
     public void onOpen(EventSource source, Response response) {
@@ -158,7 +172,8 @@ public final class RequestWatcher implements AutoCloseable {
             pollInterval);
         return;
       }
-      String why = response != null ? "HTTP " + response.code() : String.valueOf(t);
+      // A stream that broke after it opened has a successful response whose body is the stream itself.
+      String why = response != null && !response.isSuccessful() ? failure(response) : String.valueOf(t);
       LOG.log(Level.WARNING, "lost the power-cycle request stream ({0}); polling continues, reconnecting in {1}",
           why, reconnectDelay);
       reconnectLater();

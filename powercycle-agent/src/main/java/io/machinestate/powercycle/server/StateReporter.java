@@ -52,17 +52,39 @@ public final class StateReporter implements AutoCloseable {
         batch = new LinkedHashMap<>(unsent);
         unsent.clear();
       }
-      try {
-        server.updateStates(batch);
-        LOG.log(Level.INFO, "reported power-cycle states {0}", batch);
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "cannot report power-cycle states {0}, retrying in {1}: {2}", batch, retryInterval, e.getMessage());
+      Map<String, PowerCycleState> undelivered = send(batch);
+      if (!undelivered.isEmpty()) {
         synchronized (this) {
-          batch.forEach(unsent::putIfAbsent);
+          undelivered.forEach(unsent::putIfAbsent);
           waitQuietly(Math.max(1, retryInterval.toMillis()));
         }
       }
     }
+  }
+
+  /** @return the states the server did not take */
+  private Map<String, PowerCycleState> send(Map<String, PowerCycleState> batch) {
+    try {
+      server.updateStates(batch);
+      LOG.log(Level.INFO, "reported power-cycle states {0}", batch);
+      return Map.of();
+    } catch (CentralServerClient.Forbidden e) {
+      if (batch.size() > 1) {
+        // The server takes all or nothing; one machine our token may not speak for (say, outside
+        // its pattern) must not keep the others from being reported, so each goes on its own.
+        Map<String, PowerCycleState> refused = new LinkedHashMap<>();
+        batch.forEach((machine, state) -> refused.putAll(send(Map.of(machine, state))));
+        return refused;
+      }
+      return failed(batch, e);
+    } catch (IOException e) {
+      return failed(batch, e);
+    }
+  }
+
+  private Map<String, PowerCycleState> failed(Map<String, PowerCycleState> batch, IOException e) {
+    LOG.log(Level.WARNING, "cannot report power-cycle states {0}, retrying in {1}: {2}", batch, retryInterval, e.getMessage());
+    return batch;
   }
 
   /** Waits for a report or {@link #close}; 0 means no time limit. */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,7 +216,7 @@ class PowerCycleAgentTest {
   }
 
   private PowerCycleApp start(FakeCentralServer server, ControllerConfig... controllers) throws IOException {
-    PowerCycleApp app = closing(new PowerCycleApp(server.url(), stateDir, new PowerCycleConfig(List.of(controllers)),
+    PowerCycleApp app = closing(new PowerCycleApp(server.url(), Optional.empty(), stateDir, new PowerCycleConfig(List.of(controllers)),
         chip -> relays.context(), MockRelays.PROVIDER, FAST));
     app.start();
     return app;
