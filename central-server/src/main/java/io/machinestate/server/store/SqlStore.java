@@ -24,9 +24,10 @@ import java.util.logging.Logger;
  */
 public final class SqlStore implements Store {
   private static final Logger LOG = Logger.getLogger(SqlStore.class.getName());
-  static final int MAX_ATTEMPTS = 10;
+  // PostgreSQL locks index pages, not rows, for SERIALIZABLE reads: busy fleets see false conflicts.
+  static final int MAX_ATTEMPTS = 20;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
-  private static final Duration MAX_BACKOFF = Duration.ofMillis(200);
+  private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
 
   private static final String SELECT_FOR_UPDATE =
       "SELECT description::TEXT AS d FROM description WHERE machine_id = ? FOR UPDATE";
