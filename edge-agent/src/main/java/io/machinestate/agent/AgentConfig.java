@@ -1,0 +1,59 @@
+package io.machinestate.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import okhttp3.HttpUrl;
+
+/**
+ * Everything the agent is told at start; see {@link CommandLine} for the flags that set it.
+ *
+ * @param server the central server, such as https://machines.example.org
+ * @param bindAddress where the Swarming hook server listens; loopback unless the bot runs elsewhere
+ * @param port the Swarming hook server's port; 0 picks a free one
+ * @param machineId this machine's id, as Swarming knows it
+ * @param stateDir where the last Description is kept
+ * @param home where tasks leave the forced-quarantine file
+ * @param sshMachineFile where recipes read the address of a ChromeOS device
+ * @param pyocdConfig the JSON5 file naming a pyOCD device's type
+ * @param toolPath where adb, ideviceinfo, ssh and docker are looked for; also their PATH
+ * @param toolTimeout how long one run of a device tool may take
+ * @param gceMetadataHost the GCE metadata server, as host[:port]
+ * @param rackName reported to Swarming as sk_rack
+ * @param startSwarming whether the agent runs the Swarming bot
+ * @param swarmingBotZip the bot's code, when started by the agent
+ * @param pythonExe the Python that runs the bot
+ * @param eventInterval how often an event is sent without a trigger
+ * @param pollInterval how often the Description is fetched besides following it
+ * @param version this agent's version, reported in every event
+ */
+public record AgentConfig(
+    HttpUrl server,
+    String bindAddress,
+    int port,
+    String machineId,
+    Path stateDir,
+    Path home,
+    Path sshMachineFile,
+    Path pyocdConfig,
+    String toolPath,
+    Duration toolTimeout,
+    String gceMetadataHost,
+    String rackName,
+    boolean startSwarming,
+    Path swarmingBotZip,
+    Path pythonExe,
+    Duration eventInterval,
+    Duration pollInterval,
+    String version) {
+
+  public AgentConfig withIntervals(Duration event, Duration poll) {
+    return new AgentConfig(server, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
+        toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, event, poll, version);
+  }
+
+  public AgentConfig withServer(HttpUrl newServer) {
+    return new AgentConfig(newServer, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
+        toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, eventInterval,
+        pollInterval, version);
+  }
+}

@@ -1,0 +1,43 @@
+package io.machinestate.agent;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar edge-agent.jar --server URL [flags]}; {@code --help} lists the flags. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    // One line per record, time first; must be set before the first logger is made.
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    if (CommandLine.wantsHelp(args)) {
+      System.out.print(CommandLine.usage());
+      return;
+    }
+    String version = Main.class.getPackage().getImplementationVersion();
+    AgentConfig config;
+    try {
+      config = CommandLine.parse(args, System.getenv(), version == null ? "development" : version);
+    } catch (CommandLine.UsageException e) {
+      System.err.println("edge-agent: " + e.getMessage() + "\n");
+      System.err.print(CommandLine.usage());
+      System.exit(2);
+      return;
+    }
+    Agent agent;
+    try {
+      agent = Agent.start(config);
+    } catch (IOException e) {
+      System.err.println("edge-agent: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+  }
+}

@@ -1,0 +1,89 @@
+package io.machinestate.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+  static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/chrome-bot");
+
+  private static AgentConfig parse(Map<String, String> env, String... args) throws Exception {
+    return CommandLine.parse(args, env, "1.2.3");
+  }
+
+  @Test
+  void defaults() throws Exception {
+    AgentConfig c = parse(ENV, "--server", "https://machines.example.org", "--machine-id", "skia-rpi-001");
+    assertEquals("https://machines.example.org/", c.server().toString());
+    assertEquals(11000, c.port());
+    assertEquals("127.0.0.1", c.bindAddress());
+    assertEquals("skia-rpi-001", c.machineId());
+    assertEquals(Path.of("/home/chrome-bot/.edge-agent"), c.stateDir());
+    assertEquals(Path.of("/home/chrome-bot"), c.home());
+    assertEquals(Path.of("/tmp/ssh_machine.json"), c.sshMachineFile());
+    assertEquals("/usr/bin:/bin", c.toolPath());
+    assertEquals(Duration.ofSeconds(10), c.toolTimeout());
+    assertEquals("169.254.169.254", c.gceMetadataHost());
+    assertEquals(Duration.ofSeconds(30), c.eventInterval());
+    assertEquals(Duration.ofSeconds(60), c.pollInterval());
+    assertFalse(c.startSwarming());
+    assertEquals("1.2.3", c.version());
+  }
+
+  @Test
+  void environmentTwinsAndFlagsWin() throws Exception {
+    Map<String, String> env = Map.of("EDGE_AGENT_SERVER", "http://env:8000", "SWARMING_BOT_ID", "skia-env",
+        "EDGE_AGENT_PORT", "12000", "MY_RACK_NAME", "rack2", "GCE_METADATA_HOST", "127.0.0.1:9");
+    AgentConfig fromEnv = parse(env);
+    assertEquals("http://env:8000/", fromEnv.server().toString());
+    assertEquals("skia-env", fromEnv.machineId());
+    assertEquals(12000, fromEnv.port());
+    assertEquals("rack2", fromEnv.rackName());
+    assertEquals("127.0.0.1:9", fromEnv.gceMetadataHost());
+
+    AgentConfig flags = parse(env, "--port=13000", "--machine-id", "skia-flag", "--start-swarming",
+        "--swarming-bot-zip", "/b/s/swarming_bot.zip", "--python-exe", "/usr/bin/python3", "--tool-timeout", "3");
+    assertEquals(13000, flags.port());
+    assertEquals("skia-flag", flags.machineId());
+    assertTrue(flags.startSwarming());
+    assertEquals(Path.of("/b/s/swarming_bot.zip"), flags.swarmingBotZip());
+    assertEquals(Duration.ofSeconds(3), flags.toolTimeout());
+  }
+
+  @Test
+  void machineIdDefaultsToTheHostName() throws Exception {
+    assertFalse(parse(ENV, "--server", "http://s").machineId().isEmpty());
+  }
+
+  @Test
+  void errorsSayWhatIsWrong() {
+    assertMessage("--server is required", ENV);
+    assertMessage("--server \"ftp://x\" is not an http or https URL", ENV, "--server", "ftp://x");
+    assertMessage("unknown flag --verbose", ENV, "--server", "http://s", "--verbose");
+    assertMessage("flag --port needs a value", ENV, "--server", "http://s", "--port");
+    assertMessage("--port \"eleven\" is not a whole number", ENV, "--server", "http://s", "--port", "eleven");
+    assertMessage("--port 70000 is not a TCP port", ENV, "--server", "http://s", "--port", "70000");
+    assertMessage("--machine-id: machine id contains a slash", ENV, "--server", "http://s", "--machine-id", "a/b");
+    assertMessage("--start-swarming needs --swarming-bot-zip and --python-exe", ENV, "--server", "http://s", "--start-swarming");
+    assertMessage("unexpected argument \"extra\"", ENV, "--server", "http://s", "extra");
+  }
+
+  private static void assertMessage(String message, Map<String, String> env, String... args) {
+    assertEquals(message, assertThrows(CommandLine.UsageException.class, () -> parse(env, args)).getMessage());
+  }
+
+  @Test
+  void usageListsEveryFlagWithItsVariable() {
+    String usage = CommandLine.usage();
+    for (CommandLine.Option o : CommandLine.OPTIONS) {
+      assertTrue(usage.contains("--" + o.name()) && usage.contains("$" + o.env()), o.name());
+    }
+    assertTrue(CommandLine.wantsHelp(new String[] {"--server", "x", "--help"}));
+  }
+}

@@ -1,0 +1,97 @@
+package io.machinestate.agent.description;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.machinestate.agent.FakeCentral;
+import io.machinestate.agent.central.Backoff;
+import io.machinestate.agent.central.CentralClient;
+import io.machinestate.protocol.AttachedDevice;
+import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DescriptionFollowerTest {
+  static final String ID = "skia-rpi2-rack4-shelf1-002";
+
+  @TempDir Path dir;
+  FakeCentral central;
+  DescriptionFollower follower;
+  DescriptionHolder holder;
+
+  private void follow(Duration pollInterval) throws Exception {
+    CentralClient client = new CentralClient(new OkHttpClient(), central.url(), ID, Json.newMapper());
+    holder = new DescriptionHolder(ID, new SavedDescription(dir.resolve("d.json"), Json.newMapper()), () -> {});
+    follower = new DescriptionFollower(client, holder, pollInterval, Duration.ofMinutes(1),
+        new Backoff(Duration.ofMillis(100), Duration.ofMillis(200), new Random(1)));
+    follower.refresh();
+    follower.start();
+    FakeCentral.await("SSE connection", 5, () -> central.sseConnections() == 1);
+  }
+
+  @AfterEach
+  void stop() {
+    follower.close();
+    central.close();
+  }
+
+  private static Description maintenance(String who) {
+    return Description.builder().maintenanceMode(who + " 2026-11-24T10:00:00Z").build();
+  }
+
+  @Test
+  void fetchesAtStartThenTakesDescriptionsFromTheStream() throws Exception {
+    central = FakeCentral.start();
+    central.setDescription(ID, maintenance("alice"));
+    follow(Duration.ofHours(1));
+    assertEquals(maintenance("alice"), holder.get());
+    FakeCentral.await("the fetches at start and on connect", 5, () -> central.descriptionGets() == 2);
+
+    central.setDescription(ID, maintenance("bob"));
+    FakeCentral.await("SSE update", 5, () -> holder.get().equals(maintenance("bob")));
+    assertEquals(2, central.descriptionGets(), "a message with a Description needs no GET");
+  }
+
+  @Test
+  void aMessageWithoutDescriptionIsFollowedByAGet() throws Exception {
+    central = FakeCentral.start();
+    central.goStyle();
+    follow(Duration.ofHours(1));
+    central.setDescription(ID, maintenance("carol"));
+    FakeCentral.await("GET after update", 5, () -> holder.get().equals(maintenance("carol")));
+  }
+
+  @Test
+  void anUnreadableMessageIsFollowedByAGet() throws Exception {
+    central = FakeCentral.start();
+    follow(Duration.ofHours(1));
+    int gets = central.descriptionGets();
+    central.publish("{\"AttachedDevice\": \"floppy\"}");
+    FakeCentral.await("GET after a bad message", 5, () -> central.descriptionGets() > gets);
+    assertEquals(AttachedDevice.NODEVICE, holder.get().attachedDevice());
+  }
+
+  @Test
+  void reconnectsAndCatchesUpWhenTheStreamEnds() throws Exception {
+    central = FakeCentral.start();
+    central.goStyle();
+    follow(Duration.ofHours(1));
+    central.closeStreams();
+    FakeCentral.await("reconnection", 5, () -> central.sseConnections() == 2);
+    central.setDescription(ID, maintenance("dave"));
+    FakeCentral.await("update after reconnection", 5, () -> holder.get().equals(maintenance("dave")));
+  }
+
+  @Test
+  void pollsAsASafetyNet() throws Exception {
+    central = FakeCentral.start();
+    follow(Duration.ofMillis(100));
+    int gets = central.descriptionGets();
+    FakeCentral.await("polls", 5, () -> central.descriptionGets() >= gets + 2);
+  }
+}

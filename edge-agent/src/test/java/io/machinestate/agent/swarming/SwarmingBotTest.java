@@ -1,0 +1,41 @@
+package io.machinestate.agent.swarming;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.machinestate.agent.FakeCentral;
+import io.machinestate.agent.tools.FakeTools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SwarmingBotTest {
+  @TempDir Path dir;
+
+  @Test
+  void launchesTheBotAndRelaunchesItWhenItExits() throws Exception {
+    FakeTools tools = new FakeTools(dir);
+    tools.script("python", tools.recordCall("python") + "; echo 'bot starting' >&2; exit 3");
+    Path zip = Files.writeString(dir.resolve("swarming_bot.zip"), "");
+    try (SwarmingBot bot = new SwarmingBot(dir.resolve("python"), zip, Duration.ofMillis(50))) {
+      bot.start();
+      FakeCentral.await("two launches", 5, () -> tools.calls().size() >= 2);
+    }
+    assertTrue(tools.calls().get(0).equals("python " + zip + " start_bot"), tools.calls().get(0));
+  }
+
+  @Test
+  void aMissingBotIsLookedForAgain() throws Exception {
+    FakeTools tools = new FakeTools(dir);
+    tools.script("python", tools.recordCall("python"));
+    Path zip = dir.resolve("swarming_bot.zip");
+    try (SwarmingBot bot = new SwarmingBot(dir.resolve("python"), zip, Duration.ofMillis(50))) {
+      bot.start();
+      Thread.sleep(200);
+      assertTrue(tools.calls().isEmpty());
+      Files.writeString(zip, "");
+      FakeCentral.await("launch once the zip is there", 5, () -> !tools.calls().isEmpty());
+    }
+  }
+}
