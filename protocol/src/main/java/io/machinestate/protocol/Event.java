@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What an edge agent saw of its host and device, with the Go implementation's snake_case keys.
@@ -40,27 +41,65 @@ public record Event(
   }
 
   public Event withAndroid(Android a) {
-    return new Event(type, a, chromeos, ios, pyocd, standalone, host, runningSwarmingTask, forcedQuarantine, launchedSwarming);
+    return with(f -> f.android = a);
   }
 
   public Event withChromeOS(ChromeOS c) {
-    return new Event(type, android, c, ios, pyocd, standalone, host, runningSwarmingTask, forcedQuarantine, launchedSwarming);
+    return with(f -> f.chromeos = c);
   }
 
   public Event withIOS(IOS i) {
-    return new Event(type, android, chromeos, i, pyocd, standalone, host, runningSwarmingTask, forcedQuarantine, launchedSwarming);
+    return with(f -> f.ios = i);
   }
 
   public Event withPyOCD(PyOCD p) {
-    return new Event(type, android, chromeos, ios, p, standalone, host, runningSwarmingTask, forcedQuarantine, launchedSwarming);
+    return with(f -> f.pyocd = p);
   }
 
   public Event withStandalone(Standalone s) {
-    return new Event(type, android, chromeos, ios, pyocd, s, host, runningSwarmingTask, forcedQuarantine, launchedSwarming);
+    return with(f -> f.standalone = s);
   }
 
   public Event withFlags(boolean running, boolean forcedQuarantine, boolean launched) {
-    return new Event(type, android, chromeos, ios, pyocd, standalone, host, running, forcedQuarantine, launched);
+    return with(f -> {
+      f.runningSwarmingTask = running;
+      f.forcedQuarantine = forcedQuarantine;
+      f.launchedSwarming = launched;
+    });
+  }
+
+  /** A copy with what {@code change} sets; the one place that lists every field. */
+  private Event with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new Event(f.type, f.android, f.chromeos, f.ios, f.pyocd, f.standalone, f.host, f.runningSwarmingTask,
+        f.forcedQuarantine, f.launchedSwarming);
+  }
+
+  private static final class Fields {
+    String type;
+    Android android;
+    ChromeOS chromeos;
+    IOS ios;
+    PyOCD pyocd;
+    Standalone standalone;
+    Host host;
+    boolean runningSwarmingTask;
+    boolean forcedQuarantine;
+    boolean launchedSwarming;
+
+    Fields(Event e) {
+      type = e.type;
+      android = e.android;
+      chromeos = e.chromeos;
+      ios = e.ios;
+      pyocd = e.pyocd;
+      standalone = e.standalone;
+      host = e.host;
+      runningSwarmingTask = e.runningSwarmingTask;
+      forcedQuarantine = e.forcedQuarantine;
+      launchedSwarming = e.launchedSwarming;
+    }
   }
 
   public record Android(
