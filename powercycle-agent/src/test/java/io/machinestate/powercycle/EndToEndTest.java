@@ -13,9 +13,11 @@ import io.machinestate.powercycle.config.GpioConfig;
 import io.machinestate.powercycle.config.PowerCycleConfig;
 import io.machinestate.powercycle.config.SynaccessConfig;
 import io.machinestate.powercycle.cycle.AgentSettings;
+import io.machinestate.powercycle.testing.Closer;
 import io.machinestate.powercycle.testing.Eventually;
 import io.machinestate.powercycle.testing.FakeSynaccess;
 import io.machinestate.powercycle.testing.MockRelays;
+import io.machinestate.powercycle.testing.Ports;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
@@ -28,7 +30,6 @@ import io.machinestate.server.auth.AuthConfig;
 import io.machinestate.server.auth.Role;
 import io.machinestate.server.auth.Tokens;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,8 +70,8 @@ class EndToEndTest {
   @TempDir Path dir;
   private final ObjectMapper json = Json.newMapper();
   private final OkHttpClient http = new OkHttpClient();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private final MockRelays relays = closing(new MockRelays());
+  private final Closer closer = new Closer();
+  private final MockRelays relays = closer.add(new MockRelays());
   /** The power-cycle agent's token, the operator's and an edge agent's (which creates the machines). */
   private final String agentToken = Tokens.newToken();
   private final String editorToken = Tokens.newToken();
@@ -96,23 +97,21 @@ class EndToEndTest {
       public void close() {}
     };
     root.addHandler(recorder);
-    toClose.add(() -> root.removeHandler(recorder));
+    closer.add(() -> root.removeHandler(recorder));
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : toClose.reversed()) {
-      c.close();
-    }
+    closer.close();
   }
 
   @Test
   void anOperatorsToggleCyclesTheRelayAndClearsTheRequest() throws Exception {
-    CentralServer server = closing(CentralServer.start(serverConfig(0, agentToken)));
+    CentralServer server = closer.add(CentralServer.start(serverConfig(0, agentToken)));
     HttpUrl url = url(server);
     machineExists(url, "skia-rpi-001");
     machineExists(url, "skia-rpi-002");
-    FakeSynaccess strip = closing(new FakeSynaccess(0));
+    FakeSynaccess strip = closer.add(new FakeSynaccess(0));
     SynaccessConfig pdu = new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", Duration.ofMillis(300),
         Map.of("skia-e-win-001", 1));
     Path tokenFile = Files.writeString(dir.resolve("token"), agentToken + "\n");
@@ -148,7 +147,7 @@ class EndToEndTest {
 
   @Test
   void aRefusedTokenCyclesNothingUntilTheServerAcceptsIt() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     String wrongToken = Tokens.newToken();
     CentralServer server = CentralServer.start(serverConfig(port, agentToken));
     HttpUrl url = url(server);
@@ -171,7 +170,7 @@ class EndToEndTest {
 
     // The operator adds the agent's token to the server's configuration; the agent kept trying.
     server.close();
-    server = closing(CentralServer.start(serverConfig(port, wrongToken)));
+    server = closer.add(CentralServer.start(serverConfig(port, wrongToken)));
     Eventually.await("the cycle", () -> MockRelays.states(line17).size() == 3 && !description(url, "skia-rpi-001").powerCycle());
     Eventually.await("availability", () -> description(url, "skia-rpi-001").powerCycleState() == PowerCycleState.AVAILABLE);
     assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(line17));
@@ -180,7 +179,7 @@ class EndToEndTest {
 
   @Test
   void aMachineOutsideTheTokensPatternDoesNotStopTheOthers() throws Exception {
-    CentralServer server = closing(CentralServer.start(serverConfig(0, agentToken)));
+    CentralServer server = closer.add(CentralServer.start(serverConfig(0, agentToken)));
     HttpUrl url = url(server);
     for (String id : List.of("skia-rpi-001", "skia-rpi-002", "skia-rpi-003")) {
       machineExists(url, id);
@@ -215,11 +214,11 @@ class EndToEndTest {
 
   @Test
   void startUpAvailabilityShowsInTheDescriptions() throws Exception {
-    CentralServer server = closing(CentralServer.start(serverConfig(0, agentToken)));
+    CentralServer server = closer.add(CentralServer.start(serverConfig(0, agentToken)));
     HttpUrl url = url(server);
     machineExists(url, "skia-rpi-001");
     machineExists(url, "skia-e-win-001");
-    SynaccessConfig unreachable = new SynaccessConfig("rack3-pdu", "http://127.0.0.1:" + freePort(), "admin", "admin",
+    SynaccessConfig unreachable = new SynaccessConfig("rack3-pdu", "http://127.0.0.1:" + Ports.free(), "admin", "admin",
         Duration.ofMillis(300), Map.of("skia-e-win-001", 1, "skia-e-win-002", 2));
 
     start(url, Optional.of(agentToken), board(Duration.ofMillis(300)), unreachable);
@@ -233,7 +232,7 @@ class EndToEndTest {
 
   @Test
   void theServerDownDuringCompletionGivesOneCycleAndALateCompletion() throws Exception {
-    int port = freePort();
+    int port = Ports.free();
     CentralServer server = CentralServer.start(serverConfig(port, agentToken));
     HttpUrl url = url(server);
     machineExists(url, "skia-rpi-001");
@@ -253,7 +252,7 @@ class EndToEndTest {
     Eventually.await("three refused completions", () ->
         log.stream().filter(m -> m.contains("completion not delivered")).count() >= 3);
 
-    server = closing(CentralServer.start(serverConfig(port, agentToken)));
+    server = closer.add(CentralServer.start(serverConfig(port, agentToken)));
     Eventually.await("the late completion", Duration.ofSeconds(30), () -> !description(url, "skia-rpi-001").powerCycle());
     Eventually.await("the journal cleared", () -> journalFiles().isEmpty());
     assertEquals(List.of(HIGH, LOW, HIGH), MockRelays.states(line17), "exactly one cycle");
@@ -291,7 +290,7 @@ class EndToEndTest {
   }
 
   private void start(HttpUrl server, Optional<String> token, ControllerConfig... controllers) throws IOException {
-    PowerCycleApp app = closing(new PowerCycleApp(server, token, dir.resolve("state"),
+    PowerCycleApp app = closer.add(new PowerCycleApp(server, token, dir.resolve("state"),
         new PowerCycleConfig(List.of(controllers)), chip -> relays.context(), MockRelays.PROVIDER, SETTINGS));
     app.start();
   }
@@ -348,16 +347,5 @@ class EndToEndTest {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private <T extends AutoCloseable> T closing(T resource) {
-    toClose.add(resource);
-    return resource;
   }
 }

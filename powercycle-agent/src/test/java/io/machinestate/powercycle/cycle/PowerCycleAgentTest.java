@@ -10,18 +10,18 @@ import io.machinestate.powercycle.config.ControllerConfig;
 import io.machinestate.powercycle.config.GpioConfig;
 import io.machinestate.powercycle.config.PowerCycleConfig;
 import io.machinestate.powercycle.config.SynaccessConfig;
+import io.machinestate.powercycle.testing.Closer;
 import io.machinestate.powercycle.testing.Eventually;
 import io.machinestate.powercycle.testing.FakeCentralServer;
 import io.machinestate.powercycle.testing.FakeSynaccess;
 import io.machinestate.powercycle.testing.MockRelays;
+import io.machinestate.powercycle.testing.Ports;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,20 +41,18 @@ class PowerCycleAgentTest {
   private static final AgentSettings FAST = new AgentSettings(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(5));
 
   @TempDir Path stateDir;
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-  private MockRelays relays = closing(new MockRelays());
+  private final Closer closer = new Closer();
+  private MockRelays relays = closer.add(new MockRelays());
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : toClose.reversed()) {
-      c.close();
-    }
+    closer.close();
   }
 
   @ParameterizedTest(name = "server with push stream: {0}")
   @ValueSource(booleans = {true, false})
   void cyclesARequestedMachineOnceAndCompletes(boolean withStream) throws Exception {
-    FakeCentralServer server = closing(new FakeCentralServer(withStream));
+    FakeCentralServer server = closer.add(new FakeCentralServer(withStream));
     PowerCycleApp app = start(server, board(false, OFF));
     var line17 = relays.record(CHIP, 17);
     var line27 = relays.record(CHIP, 27);
@@ -78,7 +76,7 @@ class PowerCycleAgentTest {
 
   @Test
   void aMachineRequestedAgainIsCycledAgain() throws Exception {
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     start(server, board(true, OFF));
     var line27 = relays.record(CHIP, 27);
 
@@ -93,8 +91,8 @@ class PowerCycleAgentTest {
 
   @Test
   void reportsAvailabilityAndRecoversAControllerInError() throws Exception {
-    int port = freePort();
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    int port = Ports.free();
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     SynaccessConfig pdu = new SynaccessConfig("rack3-pdu", "http://127.0.0.1:" + port, "admin", "admin", OFF,
         Map.of("skia-e-win-001", 1));
     start(server, board(false, OFF), pdu);
@@ -105,15 +103,15 @@ class PowerCycleAgentTest {
         "skia-rpi-002", PowerCycleState.AVAILABLE,
         "skia-e-win-001", PowerCycleState.IN_ERROR), states(server));
 
-    FakeSynaccess strip = closing(new FakeSynaccess(port));
+    FakeSynaccess strip = closer.add(new FakeSynaccess(port));
     Eventually.await("the recovery report", () -> states(server).get("skia-e-win-001") == PowerCycleState.AVAILABLE);
     assertEquals("$A3 1 1", strip.queries().get(0), "powered on when it answered again");
   }
 
   @Test
   void powersEveryRelayOnBeforeTalkingToTheServer() throws Exception {
-    FakeSynaccess strip = closing(new FakeSynaccess(0));
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeSynaccess strip = closer.add(new FakeSynaccess(0));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     start(server, new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", OFF,
         Map.of("skia-e-win-001", 1, "skia-e-win-002", 2)));
 
@@ -125,8 +123,8 @@ class PowerCycleAgentTest {
 
   @Test
   void aFailedCycleReportsTheControllerAndIsRetriedWhenItRecovers() throws Exception {
-    FakeSynaccess strip = closing(new FakeSynaccess(0));
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeSynaccess strip = closer.add(new FakeSynaccess(0));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     start(server, new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", OFF, Map.of("skia-e-win-001", 4)));
     Eventually.await("available", () -> states(server).get("skia-e-win-001") == PowerCycleState.AVAILABLE);
 
@@ -144,7 +142,7 @@ class PowerCycleAgentTest {
 
   @Test
   void completesExactlyOnceWhileTheServerRefusesCompletions() throws Exception {
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     server.failCompletions(5);
     start(server, board(false, OFF));
     var line17 = relays.record(CHIP, 17);
@@ -159,7 +157,7 @@ class PowerCycleAgentTest {
 
   @Test
   void listsAnsweredAfterTheCompletionDoNotCycleAgain() throws Exception {
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     server.delayLists(Duration.ofMillis(200)); // every poll answer is stale when it arrives
     start(server, board(false, OFF));
     var line17 = relays.record(CHIP, 17);
@@ -173,7 +171,7 @@ class PowerCycleAgentTest {
 
   @Test
   void aRestartedAgentDeliversTheCompletionWithoutCyclingAgain() throws Exception {
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     server.failCompletions(Integer.MAX_VALUE);
     PowerCycleApp first = start(server, board(false, OFF));
     var firstLine17 = relays.record(CHIP, 17);
@@ -183,7 +181,7 @@ class PowerCycleAgentTest {
     first.close();
 
     server.failCompletions(0);
-    relays = closing(new MockRelays()); // a new process gets a fresh view of the lines
+    relays = closer.add(new MockRelays()); // a new process gets a fresh view of the lines
     start(server, board(false, OFF));
     var secondLine17 = relays.record(CHIP, 17);
 
@@ -197,7 +195,7 @@ class PowerCycleAgentTest {
   /** SIGTERM is modelled by invoking the shutdown hook's action in-process. */
   @Test
   void shutdownDuringACyclePowersTheMachineBackOn() throws Exception {
-    FakeCentralServer server = closing(new FakeCentralServer(true));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
     PowerCycleApp app = start(server, board(false, Duration.ofMinutes(10)));
     var line17 = relays.record(CHIP, 17);
     server.request("skia-rpi-001");
@@ -216,7 +214,7 @@ class PowerCycleAgentTest {
   }
 
   private PowerCycleApp start(FakeCentralServer server, ControllerConfig... controllers) throws IOException {
-    PowerCycleApp app = closing(new PowerCycleApp(server.url(), Optional.empty(), stateDir, new PowerCycleConfig(List.of(controllers)),
+    PowerCycleApp app = closer.add(new PowerCycleApp(server.url(), Optional.empty(), stateDir, new PowerCycleConfig(List.of(controllers)),
         chip -> relays.context(), MockRelays.PROVIDER, FAST));
     app.start();
     return app;
@@ -242,16 +240,5 @@ class PowerCycleAgentTest {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private <T extends AutoCloseable> T closing(T resource) {
-    toClose.add(resource);
-    return resource;
   }
 }
