@@ -20,6 +20,7 @@ import io.machinestate.agent.report.Reporter;
 import io.machinestate.agent.swarming.HookServer;
 import io.machinestate.agent.swarming.SwarmingBot;
 import io.machinestate.agent.tools.ToolRunner;
+import io.machinestate.protocol.BearerToken;
 import io.machinestate.protocol.AttachedDevice;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
@@ -73,7 +74,11 @@ public final class Agent implements AutoCloseable {
       httpBuilder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
     }
     http = httpBuilder.build();
-    CentralClient client = new CentralClient(http, config.server(), config.machineId(), mapper);
+    // The token goes to the central server only: the GCE metadata server uses the plain client.
+    OkHttpClient centralHttp = config.token()
+        .map(token -> http.newBuilder().addInterceptor(new BearerToken(token)).build())
+        .orElse(http);
+    CentralClient client = new CentralClient(centralHttp, config.server(), config.machineId(), mapper);
     ToolRunner tools = new ToolRunner(config.toolPath(), config.toolTimeout(), MAX_TOOL_OUTPUT);
     Random random = new Random();
 
@@ -116,7 +121,8 @@ public final class Agent implements AutoCloseable {
   }
 
   private void start() {
-    LOG.log(Level.INFO, "Edge agent {0} for machine {1}, server {2}", config.version(), config.machineId(), config.server());
+    LOG.log(Level.INFO, "Edge agent {0} for machine {1}, server {2}, {3}", config.version(), config.machineId(),
+        config.server(), config.token().isPresent() ? "with a bearer token" : "without a token");
     // Swarming is answered at once, from the saved Description if need be.
     hooks.start();
     // The first event reads the device the server names, when it can be reached.
@@ -164,6 +170,7 @@ public final class Agent implements AutoCloseable {
 
   @Override
   public void close() {
+    LOG.log(Level.INFO, "Edge agent for machine {0} stopping", config.machineId());
     if (bot != null) {
       bot.close();
     }
@@ -174,5 +181,6 @@ public final class Agent implements AutoCloseable {
     hooks.close();
     http.dispatcher().executorService().shutdownNow();
     http.connectionPool().evictAll();
+    LOG.log(Level.INFO, "Edge agent for machine {0} stopped", config.machineId());
   }
 }

@@ -2,6 +2,7 @@ package io.machinestate.agent;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
@@ -25,6 +26,7 @@ import okhttp3.HttpUrl;
  * @param eventInterval how often an event is sent without a trigger
  * @param pollInterval how often the Description is fetched besides following it
  * @param version this agent's version, reported in every event
+ * @param token the bearer token for the central server, if any; never printed
  */
 public record AgentConfig(
     HttpUrl server,
@@ -44,16 +46,28 @@ public record AgentConfig(
     Path pythonExe,
     Duration eventInterval,
     Duration pollInterval,
-    String version) {
+    String version,
+    Optional<String> token) {
 
   public AgentConfig withIntervals(Duration event, Duration poll) {
     return new AgentConfig(server, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
-        toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, event, poll, version);
+        toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, event, poll, version, token);
   }
 
   public AgentConfig withServer(HttpUrl newServer) {
     return new AgentConfig(newServer, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
         toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, eventInterval,
-        pollInterval, version);
+        pollInterval, version, token);
+  }
+
+  /** Leaves the token out, as every log line must. */
+  @Override
+  public String toString() {
+    return "AgentConfig[server=" + server + ", bindAddress=" + bindAddress + ", port=" + port + ", machineId=" + machineId
+        + ", stateDir=" + stateDir + ", home=" + home + ", sshMachineFile=" + sshMachineFile + ", pyocdConfig=" + pyocdConfig
+        + ", toolPath=" + toolPath + ", toolTimeout=" + toolTimeout + ", gceMetadataHost=" + gceMetadataHost
+        + ", rackName=" + rackName + ", startSwarming=" + startSwarming + ", swarmingBotZip=" + swarmingBotZip
+        + ", pythonExe=" + pythonExe + ", eventInterval=" + eventInterval + ", pollInterval=" + pollInterval
+        + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + "]";
   }
 }

@@ -1,13 +1,18 @@
 package io.machinestate.agent;
 
+import io.machinestate.protocol.AgentToken;
 import io.machinestate.protocol.MachineIds;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
@@ -34,7 +39,10 @@ public final class CommandLine {
           "JSON5 file naming a pyOCD device's type"),
       new Option("tool-timeout", "EDGE_AGENT_TOOL_TIMEOUT", "10", "seconds one run of adb, ssh, ... may take"),
       new Option("gce-metadata-host", "GCE_METADATA_HOST", "169.254.169.254", "GCE metadata server, host[:port]"),
-      new Option("rack", "MY_RACK_NAME", "", "rack name reported to Swarming as sk_rack"));
+      new Option("rack", "MY_RACK_NAME", "", "rack name reported to Swarming as sk_rack"),
+      new Option("token-file", AgentToken.FILE_ENV, "",
+          "file holding the bearer token for the server; preferred, as it stays out of process listings"),
+      new Option("token", AgentToken.ENV, "", "the bearer token itself"));
 
   private static final Duration EVENT_INTERVAL = Duration.ofSeconds(30);
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(60);
@@ -61,7 +69,8 @@ public final class CommandLine {
       sb.append(String.format("  --%-18s %-30s %s%n", o.name(), "$" + o.env(), o.help()
           + (o.defaultText().isEmpty() ? "" : " [default: " + o.defaultText() + "]")));
     }
-    return sb.toString();
+    return sb.append("\nWithout a token the server must allow anonymous access. A token file wins over a token.\n")
+        .toString();
   }
 
   /**
@@ -147,7 +156,21 @@ public final class CommandLine {
         python.isEmpty() ? null : Path.of(python),
         EVENT_INTERVAL,
         POLL_INTERVAL,
-        version);
+        version,
+        token(v.get("token-file"), v.get("token"), env));
+  }
+
+  /** A token file that cannot be read is refused at start, not found out at the first request. */
+  private static Optional<String> token(String tokenFile, String token, Map<String, String> env) throws UsageException {
+    try {
+      return AgentToken.resolve(tokenFile, token, env);
+    } catch (NoSuchFileException e) {
+      throw new UsageException("token file " + e.getFile() + " does not exist");
+    } catch (AccessDeniedException e) {
+      throw new UsageException("token file " + e.getFile() + " is not readable by this user");
+    } catch (IOException e) {
+      throw new UsageException("cannot use the token file: " + e.getMessage());
+    }
   }
 
   private static int integer(Map<String, String> v, String name, int defaultValue) throws UsageException {

@@ -1,5 +1,6 @@
 package io.machinestate.agent;
 
+import io.machinestate.logging.Logging;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 
@@ -8,9 +9,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
-    // One line per record, time first; must be set before the first logger is made.
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    // Before any logger exists: one line per record, and log lines still written during shutdown.
+    Logging.install();
     if (CommandLine.wantsHelp(args)) {
       System.out.print(CommandLine.usage());
       return;

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.machinestate.agent.host.HostDevice;
 import io.machinestate.agent.tools.FakeTools;
 import io.machinestate.protocol.AttachedDevice;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
+import io.machinestate.protocol.Paths;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +22,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,12 +65,13 @@ class AgentTest {
     central.close();
   }
 
-  private AgentConfig config(int serverPort) throws Exception {
+  /** @param extra more flags; a flag given twice takes the later value */
+  private AgentConfig config(int serverPort, String... extra) throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    return CommandLine.parse(new String[] {
+    List<String> args = new ArrayList<>(List.of(
         "--server", "http://127.0.0.1:" + serverPort,
         "--machine-id", ID,
         "--port", "0",
@@ -73,8 +79,10 @@ class AgentTest {
         "--home", dir.toString(),
         "--ssh-machine-file", dir.resolve("ssh_machine.json").toString(),
         "--gce-metadata-host", "127.0.0.1:" + closedPort,
-        "--tool-timeout", "1",
-    }, Map.of("PATH", tools.path()), "test").withIntervals(Duration.ofHours(1), Duration.ofHours(1));
+        "--tool-timeout", "1"));
+    args.addAll(List.of(extra));
+    return CommandLine.parse(args.toArray(String[]::new), Map.of("PATH", tools.path()), "test")
+        .withIntervals(Duration.ofHours(1), Duration.ofHours(1));
   }
 
   @SuppressWarnings("unchecked")
@@ -104,6 +112,43 @@ class AgentTest {
     central.setDescription(ID, central.description(ID).toBuilder().attachedDevice(AttachedDevice.ADB).build());
     FakeCentral.await("an event with the phone", 5, () -> "android".equals(agent.description().dimension("reported")));
     assertEquals("android", reported());
+  }
+
+  @Test
+  void sendsTheTokenOnEveryRequestToTheServerAndNeverToTheMetadataServer() throws Exception {
+    Path tokenFile = Files.writeString(dir.resolve("token"), "agent-token-1\n");
+    List<String> metadataAuthorizations = new CopyOnWriteArrayList<>();
+    HttpServer metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    metadata.createContext("/", exchange -> {
+      String header = exchange.getRequestHeaders().getFirst("Authorization");
+      metadataAuthorizations.add(header == null ? "none" : header);
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
+    metadata.start();
+    try {
+      agent = Agent.start(config(central.port(), "--token-file", tokenFile.toString(),
+          "--gce-metadata-host", "127.0.0.1:" + metadata.getAddress().getPort()), () -> HARDWARE);
+      FakeCentral.await("an event, a GET and the stream", 5,
+          () -> !central.accepted().isEmpty() && central.descriptionGets() > 0 && central.sseConnections() > 0);
+      FakeCentral.await("the question to the metadata server", 5, () -> !metadataAuthorizations.isEmpty());
+
+      List<String> authorizations = central.authorizations();
+      for (String path : List.of(Paths.MACHINE_EVENT, Paths.MACHINE_DESCRIPTION, Paths.MACHINE_SSE)) {
+        assertTrue(authorizations.stream().anyMatch(a -> a.startsWith(path)), path + " in " + authorizations);
+      }
+      assertTrue(authorizations.stream().allMatch(a -> a.endsWith(" Bearer agent-token-1")), authorizations.toString());
+      assertEquals(List.of("none"), metadataAuthorizations);
+    } finally {
+      metadata.stop(0);
+    }
+  }
+
+  @Test
+  void withoutATokenNoAuthorizationIsSent() throws Exception {
+    agent = Agent.start(config(central.port()), () -> HARDWARE);
+    FakeCentral.await("an event and the stream", 5, () -> !central.accepted().isEmpty() && central.sseConnections() > 0);
+    assertTrue(central.authorizations().stream().allMatch(a -> a.endsWith(" none")), central.authorizations().toString());
   }
 
   @Test

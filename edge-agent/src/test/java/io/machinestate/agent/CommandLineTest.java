@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineTest {
   static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/chrome-bot");
@@ -79,11 +82,42 @@ class CommandLineTest {
   }
 
   @Test
+  void theTokenComesFromAFileAFlagOrTheEnvironmentAndAFileWins(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("token"), "from-file\n");
+    assertEquals(Optional.empty(), parse(ENV, "--server", "http://s").token());
+    assertEquals(Optional.of("from-flag"), parse(ENV, "--server", "http://s", "--token", "from-flag").token());
+    assertEquals(Optional.of("from-env"), parse(Map.of("MACHINESERVER_TOKEN", "from-env"), "--server", "http://s").token());
+    assertEquals(Optional.of("from-file"),
+        parse(ENV, "--server", "http://s", "--token", "from-flag", "--token-file", file.toString()).token());
+    assertEquals(Optional.of("from-file"),
+        parse(Map.of("MACHINESERVER_TOKEN_FILE", file.toString(), "MACHINESERVER_TOKEN", "from-env"), "--server", "http://s")
+            .token());
+  }
+
+  @Test
+  void aTokenFileThatCannotBeUsedIsRefused(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), " \n");
+    assertMessage("cannot use the token file: token file " + empty + " is empty", ENV,
+        "--server", "http://s", "--token-file", empty.toString());
+    Path missing = dir.resolve("missing");
+    assertMessage("token file " + missing + " does not exist", ENV, "--server", "http://s", "--token-file", missing.toString());
+  }
+
+  @Test
+  void theConfigNeverShowsTheToken() throws Exception {
+    AgentConfig c = parse(ENV, "--server", "http://s", "--machine-id", "m", "--token", "s3cret-t0ken");
+    assertFalse(c.toString().contains("s3cret"), c.toString());
+    assertTrue(c.toString().contains("token=(hidden)") && c.toString().contains("machineId=m"), c.toString());
+    assertEquals(Optional.of("s3cret-t0ken"), c.withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(1)).token());
+  }
+
+  @Test
   void usageListsEveryFlagWithItsVariable() {
     String usage = CommandLine.usage();
     for (CommandLine.Option o : CommandLine.OPTIONS) {
       assertTrue(usage.contains("--" + o.name()) && usage.contains("$" + o.env()), o.name());
     }
+    assertTrue(usage.contains("--token-file") && usage.contains("$MACHINESERVER_TOKEN_FILE"), usage);
     assertTrue(CommandLine.wantsHelp(new String[] {"--server", "x", "--help"}));
   }
 }

@@ -1,6 +1,7 @@
 package io.machinestate.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.machinestate.protocol.Description;
@@ -50,13 +51,15 @@ public final class FakeCentral implements AutoCloseable {
   private final Map<String, Description> descriptions = new HashMap<>();
   private final List<BlockingQueue<String>> streams = new CopyOnWriteArrayList<>();
   private volatile boolean goStyle;
+  /** Each request's path and Authorization header ("none" without one). */
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
   private FakeCentral(int port) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.setExecutor(executor);
-    server.createContext(Paths.MACHINE_EVENT, this::event);
-    server.createContext(Paths.MACHINE_DESCRIPTION, this::description);
-    server.createContext(Paths.MACHINE_SSE, this::sse);
+    server.createContext(Paths.MACHINE_EVENT, this::event).getFilters().add(recordAuthorization());
+    server.createContext(Paths.MACHINE_DESCRIPTION, this::description).getFilters().add(recordAuthorization());
+    server.createContext(Paths.MACHINE_SSE, this::sse).getFilters().add(recordAuthorization());
     server.start();
   }
 
@@ -103,6 +106,18 @@ public final class FakeCentral implements AutoCloseable {
 
   public int sseConnections() {
     return sseConnections.get();
+  }
+
+  /** One entry per request: its path, a space and its Authorization header, or "none". */
+  public List<String> authorizations() {
+    return List.copyOf(authorizations);
+  }
+
+  private Filter recordAuthorization() {
+    return Filter.beforeHandler("records the Authorization header", exchange -> {
+      String header = exchange.getRequestHeaders().getFirst("Authorization");
+      authorizations.add(exchange.getRequestURI().getPath() + " " + (header == null ? "none" : header));
+    });
   }
 
   public synchronized Description description(String machineId) {

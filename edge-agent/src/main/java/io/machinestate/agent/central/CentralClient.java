@@ -12,7 +12,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /** The central server's API as the edge agent uses it: post an Event, get this machine's Description. */
 public final class CentralClient {
@@ -91,11 +90,23 @@ public final class CentralClient {
   }
 
   private static ServerException error(String what, Response response) throws IOException {
-    ResponseBody body = response.body();
-    String text = body.string().strip();
+    return new ServerException(what + ": " + failure(response), response.code());
+  }
+
+  /**
+   * What an unsuccessful answer says: its status and the start of its body. A 401 or 403 is named
+   * for what it is, as the operator has to fix the token or the server's configuration; the token
+   * itself is never part of it.
+   */
+  public static String failure(Response response) throws IOException {
+    // Peeked, and only so much: a stream that failed may have a body that does not end.
+    String text = response.peekBody(4 * MAX_ERROR_CHARS).string().strip();
     if (text.length() > MAX_ERROR_CHARS) {
       text = text.substring(0, MAX_ERROR_CHARS) + "...";
     }
-    return new ServerException(what + ": " + response.code() + " " + text, response.code());
+    String status = ServerException.refusedCredentials(response.code())
+        ? "the server refused our credentials: " + response.code()
+        : "HTTP " + response.code();
+    return text.isEmpty() ? status : status + " " + text;
   }
 }

@@ -15,8 +15,16 @@ public final class ServerException extends IOException {
     return status;
   }
 
-  /** A server error or overload may pass; a rejected request would be rejected again. */
+  /**
+   * A server error or overload may pass, and so may a refusal of our credentials: the operator
+   * fixes the token or the server's configuration without restarting the agent. Any other
+   * rejected request would be rejected again.
+   */
   public boolean retryable() {
-    return status >= 500 || status == 408 || status == 429;
+    return status >= 500 || status == 408 || status == 429 || refusedCredentials(status);
+  }
+
+  static boolean refusedCredentials(int status) {
+    return status == 401 || status == 403;
   }
 }

@@ -155,8 +155,16 @@ public final class DescriptionFollower implements AutoCloseable {
 
     @Override
     public void onFailure(EventSource eventSource, Throwable t, Response response) {
-      String why = response != null ? "HTTP " + response.code() : t == null ? "unknown error" : String.valueOf(t.getMessage());
-      scheduleReconnect(why);
+      scheduleReconnect(response != null ? httpFailure(response)
+          : t == null ? "unknown error" : String.valueOf(t.getMessage()));
+    }
+  }
+
+  private static String httpFailure(Response response) {
+    try {
+      return CentralClient.failure(response);
+    } catch (IOException e) {
+      return "HTTP " + response.code();
     }
   }
 

@@ -69,6 +69,18 @@ class CentralClientTest {
   }
 
   @Test
+  void aRefusalOfOurCredentialsIsNamedAndRetryable() {
+    Event e = Event.rawState(new Event.Host("m", "v1", Instant.EPOCH));
+    central.failEvents(403, 1);
+    ServerException refused = assertThrows(ServerException.class, () -> client.postEvent(e));
+    assertTrue(refused.retryable());
+    assertEquals("POST /json/v1/machine/event/: the server refused our credentials: 403 injected failure",
+        refused.getMessage());
+    central.failEvents(401, 1);
+    assertTrue(assertThrows(ServerException.class, () -> client.postEvent(e)).retryable());
+  }
+
+  @Test
   void unreachableServerIsAnIOException() throws IOException {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -75,6 +75,15 @@ class EventSenderTest {
   }
 
   @Test
+  void anEventRefusedForOurCredentialsIsRetried() throws Exception {
+    central.failEvents(403, 2);
+    sender.offer(event("1"));
+    FakeCentral.await("delivery once the server accepts the token", 10, () -> !central.accepted().isEmpty());
+    assertEquals(3, central.eventRequests());
+    assertEquals(List.of(event("1")), central.accepted());
+  }
+
+  @Test
   void aRejectedEventIsDroppedNotRetried() throws Exception {
     central.failEvents(400, 1);
     sender.offer(event("1"));

@@ -1,14 +1,14 @@
-package io.machinestate.powercycle.server;
+package io.machinestate.protocol;
 
-import io.machinestate.protocol.AgentToken;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /**
- * Puts the agent's bearer token on every request of the client it is added to: the central
- * server's client only, never the one that talks to power strips. OkHttp drops the header itself
- * when a redirect leaves the server's host.
+ * Puts an agent's bearer token on every request of the OkHttp client it is added to, SSE streams
+ * included. Add it to the central server's client only, never to one that talks to anything else
+ * (power strips, the GCE metadata server). OkHttp drops the header itself when a redirect leaves
+ * the server's host. OkHttp is an optional dependency of this module: only the agents load this.
  */
 public final class BearerToken implements Interceptor {
   private final String headerValue;
