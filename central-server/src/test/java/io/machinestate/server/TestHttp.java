@@ -51,8 +51,13 @@ public final class TestHttp {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /**
+   * Sends a large body as curl does, asking first ({@code Expect: 100-continue}), so that a server
+   * refusing it by its length answers before the body is sent instead of cutting the upload short.
+   */
   public Reply post(String path, byte[] body) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return send(HttpRequest.newBuilder(URI.create(base + path)).expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   private Reply send(HttpRequest.Builder request) {
