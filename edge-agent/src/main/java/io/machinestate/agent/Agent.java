@@ -175,8 +175,8 @@ public final class Agent implements AutoCloseable {
       bot.close();
     }
     reporter.close();
+    description.close(); // before the follower: a fetch still in flight saves nothing
     follower.close();
-    description.close();
     sender.close();
     hooks.close();
     http.dispatcher().executorService().shutdownNow();

@@ -36,6 +36,7 @@ class DescriptionFollowerTest {
 
   @AfterEach
   void stop() {
+    holder.close(); // first: a fetch still in flight must not save into the deleted temp dir
     follower.close();
     central.close();
   }
