@@ -1,15 +1,36 @@
 package io.machinestate.server.processor;
 
+import static java.util.Map.entry;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Device command outputs captured from real devices, under src/test/resources next to these tests. */
 final class Fixtures {
   static final String GETPROP = read("getprop_pixel7.txt");
   static final String DUMPSYS_BATTERY = read("dumpsys_battery.txt");
   static final String DUMPSYS_THERMALSERVICE = read("dumpsys_thermalservice.txt");
+
+  /**
+   * What {@link #DUMPSYS_THERMALSERVICE} holds as current temperatures. Not in it: the cached
+   * section (BIG=81.5), negative values, and everything after "Current cooling devices from HAL:"
+   * (not_current=99.0).
+   */
+  static final Map<String, Double> THERMALSERVICE_TEMPERATURES = Map.ofEntries(
+      entry("soft_ocp_gpu", 8.9),
+      entry("TPU", 25.000002),
+      entry("ocp_gpu", 11.9),
+      entry("G3D", 26.000002),
+      entry("BIG", 33.800003),
+      entry("LITTLE", 27.000002),
+      entry("critical-battery-cell", 0.0),
+      entry("neutral_therm", 22.912),
+      entry("battery_cycle", 412.0),
+      entry("vdroop1", 1.05),
+      entry("battery", 22.1));
 
   private Fixtures() {}
 

@@ -1,6 +1,5 @@
 package io.machinestate.server.processor;
 
-import static java.util.Map.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -93,19 +92,8 @@ class ProcessorTest {
           "id", List.of(MACHINE),
           "os", List.of("Android"),
           "tmm_version", List.of(VERSION)));
-      Map<String, Double> temperatures = Map.ofEntries(
-          entry("soft_ocp_gpu", 8.9),
-          entry("TPU", 25.000002),
-          entry("ocp_gpu", 11.9),
-          entry("G3D", 26.000002),
-          entry("BIG", 33.800003),
-          entry("LITTLE", 27.000002),
-          entry("critical-battery-cell", 0.0),
-          entry("neutral_therm", 22.912),
-          entry("battery_cycle", 412.0),
-          entry("vdroop1", 1.05),
-          entry("battery", 22.1),
-          entry("dumpsys_battery", 24.8));
+      Map<String, Double> temperatures = new TreeMap<>(Fixtures.THERMALSERVICE_TEMPERATURES);
+      temperatures.put("dumpsys_battery", 24.8);
       assertEquals(Description.newDescription(NOW).toBuilder()
           .dimensions(dims)
           .battery(94)

@@ -1,6 +1,5 @@
 package io.machinestate.server.processor;
 
-import static java.util.Map.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,20 +11,7 @@ class ThermalServiceTest {
   void currentTemperaturesOfARealDevice() {
     Map<String, Double> temperatures = ThermalService.temperatures(Fixtures.DUMPSYS_THERMALSERVICE);
 
-    // Not in the result: the cached section (BIG=81.5), negative values, and everything after
-    // "Current cooling devices from HAL:" (not_current=99.0).
-    assertEquals(Map.ofEntries(
-        entry("soft_ocp_gpu", 8.9),
-        entry("TPU", 25.000002),
-        entry("ocp_gpu", 11.9),
-        entry("G3D", 26.000002),
-        entry("BIG", 33.800003),
-        entry("LITTLE", 27.000002),
-        entry("critical-battery-cell", 0.0),
-        entry("neutral_therm", 22.912),
-        entry("battery_cycle", 412.0),
-        entry("vdroop1", 1.05),
-        entry("battery", 22.1)), temperatures);
+    assertEquals(Fixtures.THERMALSERVICE_TEMPERATURES, temperatures);
   }
 
   @Test
