@@ -9,6 +9,7 @@ import io.machinestate.agent.host.HostDevice;
 import io.machinestate.agent.tools.FakeTools;
 import io.machinestate.protocol.AgentToken;
 import io.machinestate.protocol.Json;
+import io.machinestate.testing.LogRecorder;
 import io.machinestate.protocol.Paths;
 import io.machinestate.server.CentralServer;
 import io.machinestate.server.ServerConfig;
@@ -26,13 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,28 +49,13 @@ class EndToEndTest {
   /** Valid, but for other machines than this one. */
   final String otherRackToken = Tokens.newToken();
   final String editorToken = Tokens.newToken();
-  /** Everything logged in this JVM while the test runs, the server's lines included. */
-  final List<String> log = new CopyOnWriteArrayList<>();
-  final Handler recorder = new Handler() {
-    private final SimpleFormatter formatter = new SimpleFormatter();
-
-    @Override
-    public void publish(LogRecord record) {
-      log.add(formatter.format(record));
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  LogRecorder logs;
   CentralServer server;
   Agent agent;
 
   @BeforeEach
   void recordLogs() {
-    Logger.getLogger("").addHandler(recorder);
+    logs = LogRecorder.start();
   }
 
   @AfterEach
@@ -86,7 +66,7 @@ class EndToEndTest {
     if (server != null) {
       server.close();
     }
-    Logger.getLogger("").removeHandler(recorder);
+    logs.close();
   }
 
   private CentralServer startServer(int port) {
@@ -124,15 +104,11 @@ class EndToEndTest {
   }
 
   private boolean logged(String... parts) {
-    return log.stream().anyMatch(line -> Stream.of(parts).allMatch(line::contains));
+    return logs.logged(parts);
   }
 
   private void assertNoTokenLogged() {
-    for (String line : log) {
-      for (String secret : List.of(agentToken, otherRackToken, editorToken, "Bearer ")) {
-        assertFalse(line.contains(secret), "logged: " + line);
-      }
-    }
+    logs.assertNeverLogged(agentToken, otherRackToken, editorToken, "Bearer ");
   }
 
   @SuppressWarnings("unchecked")
@@ -174,7 +150,7 @@ class EndToEndTest {
     assertEquals(HARDWARE.osVersions(), dims.get("os"));
     assertEquals(List.of("e2e-1"), dims.get("tmm_version"));
     assertEquals(List.of("3"), dims.get("python"), "the bot's own dimensions are kept");
-    assertFalse(logged("refused our credentials"), String.join("", log));
+    assertFalse(logged("refused our credentials"), String.join("", logs.lines()));
     assertNoTokenLogged();
   }
 
@@ -183,14 +159,14 @@ class EndToEndTest {
     server = startServer(0);
     agent = startAgent(server.port(), otherRackToken);
 
-    FakeCentral.await("two refused events", 10, () -> log.stream().filter(line -> line.contains(
+    FakeCentral.await("two refused events", 10, () -> logs.lines().stream().filter(line -> line.contains(
         "Event of machine " + ID + " not delivered, retrying in ")
         && line.contains("the server refused our credentials: 403 rack9-hosts (agent) may not post events for " + ID))
         .count() >= 2);
     FakeCentral.await("the refused stream", 10, () -> logged("Description stream of machine " + ID + " lost (",
         "the server refused our credentials: 403 rack9-hosts (agent) may not follow " + ID));
     assertTrue(logged("Fetching the Description of machine " + ID + " failed: ",
-        "the server refused our credentials: 403 rack9-hosts (agent) may not read " + ID), String.join("", log));
+        "the server refused our credentials: 403 rack9-hosts (agent) may not read " + ID), String.join("", logs.lines()));
     assertEquals(404, descriptionStatus(), "the server has not taken the event");
     assertEquals(List.of("3"), swarmingDimensions().get("python"), "Swarming is still answered");
     assertNoTokenLogged();

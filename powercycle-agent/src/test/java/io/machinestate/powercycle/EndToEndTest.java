@@ -22,6 +22,7 @@ import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.Paths;
+import io.machinestate.testing.LogRecorder;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Times;
 import io.machinestate.server.CentralServer;
@@ -37,11 +38,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import okhttp3.HttpUrl;
@@ -77,27 +73,11 @@ class EndToEndTest {
   private final String editorToken = Tokens.newToken();
   private final String edgeToken = Tokens.newToken();
   /** Everything logged in this JVM while the test runs, the server's lines included. */
-  private final List<String> log = new CopyOnWriteArrayList<>();
+  private LogRecorder logs;
 
   @BeforeEach
   void recordLogs() {
-    Logger root = Logger.getLogger("");
-    Handler recorder = new Handler() {
-      private final SimpleFormatter formatter = new SimpleFormatter();
-
-      @Override
-      public void publish(LogRecord record) {
-        log.add(formatter.format(record));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    root.addHandler(recorder);
-    closer.add(() -> root.removeHandler(recorder));
+    logs = closer.add(LogRecorder.start());
   }
 
   @AfterEach
@@ -139,7 +119,7 @@ class EndToEndTest {
     assertFalse(description(url, "skia-rpi-001").powerCycle());
     System.out.println("operator request to relay off, ms: " + latenciesMs);
     assertTrue(logged("following the power-cycle request stream"), "the stream took the token");
-    assertFalse(logged("refused our credentials"), String.join("", log));
+    assertFalse(logged("refused our credentials"), String.join("", logs.lines()));
     assertFalse(strip.commands().isEmpty());
     strip.commands().forEach(c -> assertTrue(c.authorization().startsWith("Basic "), "the strip's own login, not our token"));
     assertNoTokenLogged();
@@ -250,7 +230,7 @@ class EndToEndTest {
     Eventually.await("the cycle done and owed to the server", () ->
         MockRelays.states(line17).size() == 3 && journalFiles().equals(List.of("skia-rpi-001.json")));
     Eventually.await("three refused completions", () ->
-        log.stream().filter(m -> m.contains("completion not delivered")).count() >= 3);
+        logs.lines().stream().filter(m -> m.contains("completion not delivered")).count() >= 3);
 
     server = closer.add(CentralServer.start(serverConfig(port, agentToken)));
     Eventually.await("the late completion", Duration.ofSeconds(30), () -> !description(url, "skia-rpi-001").powerCycle());
@@ -268,21 +248,17 @@ class EndToEndTest {
     return ServerConfig.defaults().withPort(port).withDataDir(dir.resolve("db")).withAuth(auth);
   }
 
-  /** Whether one log entry holds all of {@code texts}. */
   private boolean logged(String... texts) {
-    return log.stream().anyMatch(line -> Stream.of(texts).allMatch(line::contains));
+    return logs.logged(texts);
   }
 
   private long streamRefusals() {
-    return log.stream().filter(line -> line.contains("lost the power-cycle request stream (the server refused")).count();
+    return logs.count("lost the power-cycle request stream (the server refused");
   }
 
   private void assertNoTokenLogged(String... moreTokens) {
-    assertFalse(log.isEmpty());
-    for (String token : Stream.concat(Stream.of(agentToken, editorToken, edgeToken), Stream.of(moreTokens)).toList()) {
-      assertFalse(logged(token), "a token in the log");
-    }
-    assertFalse(logged("Bearer "), "an Authorization header in the log");
+    logs.assertNeverLogged(Stream.of(Stream.of(agentToken, editorToken, edgeToken, "Bearer "), Stream.of(moreTokens))
+        .flatMap(t -> t).toArray(String[]::new));
   }
 
   private GpioConfig board(Duration off) {

@@ -10,16 +10,15 @@ import io.machinestate.server.TestEvents;
 import io.machinestate.server.CentralServer;
 import io.machinestate.server.ServerConfig;
 import io.machinestate.server.TestHttp;
+import io.machinestate.testing.LogRecorder;
 import io.machinestate.server.store.Change;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,25 +35,11 @@ class AccessTest {
   @TempDir
   static Path dataDir;
   static CentralServer server;
-  static final List<String> logs = new ArrayList<>();
-  static final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      synchronized (logs) {
-        logs.add(r.getLevel() + " " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()));
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  static LogRecorder logs;
 
   @BeforeAll
   static void start() throws Exception {
-    Logger.getLogger("").addHandler(capture);
+    logs = LogRecorder.start();
     List<AuthConfig.Token> tokens = List.of(
         token("viewer", Role.VIEWER, null),
         token("editor", Role.EDITOR, null),
@@ -73,7 +58,7 @@ class AccessTest {
   @AfterAll
   static void stop() {
     server.close();
-    Logger.getLogger("").removeHandler(capture);
+    logs.close();
   }
 
   static AuthConfig.Token token(String name, Role role, Pattern machines) {
@@ -173,13 +158,7 @@ class AccessTest {
     TestHttp.Reply forbidden = http("agent").post(Paths.TOGGLE_MODE + A);
     assertEquals(403, forbidden.status());
     assertFalse(forbidden.body().contains(TOKENS.get("agent")));
-    synchronized (logs) {
-      assertFalse(logs.isEmpty(), "nothing was captured, so the check below would prove nothing");
-      for (String line : logs) {
-        assertFalse(line.contains(wrong), line);
-        TOKENS.values().forEach(t -> assertFalse(line.contains(t), line));
-      }
-    }
+    logs.assertNeverLogged(Stream.concat(Stream.of(wrong), TOKENS.values().stream()).toArray(String[]::new));
   }
 
   @Test
