@@ -2,6 +2,7 @@ package io.machinestate.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.machinestate.server.auth.AuthConfig;
+import io.machinestate.server.store.DbTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
  * @param sseHeartbeat how often an idle SSE stream gets a comment, so proxies keep it open
  * @param auth who may do what; nothing configured means everyone may do everything
  * @param historyRetention how long a machine's history is kept
+ * @param auditRetention how long the audit trail is kept
+ * @param dbTimeouts how long to wait on the database
  */
 public record ServerConfig(
     String host,
@@ -31,7 +34,9 @@ public record ServerConfig(
     String user,
     Duration sseHeartbeat,
     AuthConfig auth,
-    Duration historyRetention) {
+    Duration historyRetention,
+    Duration auditRetention,
+    DbTimeouts dbTimeouts) {
 
   /** A pool name and the regex of the machine ids that belong to it. */
   public record Pool(@JsonProperty("name") String name, @JsonProperty("regex") String regex) {
@@ -56,12 +61,15 @@ public record ServerConfig(
     if (historyRetention.isNegative() || historyRetention.isZero()) {
       throw new IllegalArgumentException("history retention must be positive");
     }
+    if (auditRetention.isNegative() || auditRetention.isZero()) {
+      throw new IllegalArgumentException("audit retention must be positive");
+    }
   }
 
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 8000, "", Path.of("machineserver-data"),
         List.of(new Pool("Skia", ".*")), "machines.skia.org", Duration.ofSeconds(15), AuthConfig.NONE,
-        Duration.ofDays(90));
+        Duration.ofDays(90), Duration.ofDays(365), DbTimeouts.DEFAULTS);
   }
 
   public boolean embeddedDatabase() {
@@ -104,12 +112,20 @@ public record ServerConfig(
     return with(b -> b.historyRetention = v);
   }
 
+  public ServerConfig withAuditRetention(Duration v) {
+    return with(b -> b.auditRetention = v);
+  }
+
+  public ServerConfig withDbTimeouts(DbTimeouts v) {
+    return with(b -> b.dbTimeouts = v);
+  }
+
   /** A copy with what {@code change} sets; the one place that lists every field. */
   private ServerConfig with(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new ServerConfig(f.host, f.port, f.db, f.dataDir, f.pools, f.user, f.sseHeartbeat, f.auth,
-        f.historyRetention);
+        f.historyRetention, f.auditRetention, f.dbTimeouts);
   }
 
   private static final class Fields {
@@ -122,6 +138,8 @@ public record ServerConfig(
     Duration sseHeartbeat;
     AuthConfig auth;
     Duration historyRetention;
+    Duration auditRetention;
+    DbTimeouts dbTimeouts;
 
     Fields(ServerConfig c) {
       host = c.host;
@@ -133,6 +151,8 @@ public record ServerConfig(
       sseHeartbeat = c.sseHeartbeat;
       auth = c.auth;
       historyRetention = c.historyRetention;
+      auditRetention = c.auditRetention;
+      dbTimeouts = c.dbTimeouts;
     }
   }
 }
