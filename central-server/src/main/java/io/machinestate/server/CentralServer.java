@@ -7,6 +7,7 @@ import io.machinestate.protocol.Json;
 import io.machinestate.server.audit.AuditService;
 import io.machinestate.server.auth.Authenticator;
 import io.machinestate.server.auth.FailureThrottle;
+import io.machinestate.server.embedded.EmbeddedPostgres;
 import io.machinestate.server.http.ErrorHandlers;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
@@ -32,6 +33,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +64,11 @@ public final class CentralServer implements AutoCloseable {
     metrics.load(store.list());
     metrics.gauge("machineserver.sse.subscribers", "Open SSE streams", this,
         s -> s.descriptions.subscribers() + s.powerCycles.subscribers());
+    if (database.embedded() != null) {
+      metrics.counter("machineserver.embedded.database.restarts",
+          "Times the embedded PostgreSQL died under the server and was started again", database.embedded(),
+          EmbeddedPostgres::restarts);
+    }
 
     SseStream sse = new SseStream(config.sseHeartbeat());
     RequestReader requests = new RequestReader(json);
@@ -112,8 +119,8 @@ public final class CentralServer implements AutoCloseable {
     Database database;
     try {
       database = config.embeddedDatabase()
-          ? Database.openEmbedded(config.dataDir())
-          : Database.open(ConnectionString.parse(config.db()));
+          ? Database.openEmbedded(config.dataDir(), config.dbTimeouts())
+          : Database.open(ConnectionString.parse(config.db()), config.dbTimeouts());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded database in " + config.dataDir(), e);
     }
@@ -149,6 +156,11 @@ public final class CentralServer implements AutoCloseable {
 
   public Store store() {
     return store;
+  }
+
+  /** Completes when the server cannot go on: its embedded database died and would not restart. */
+  public CompletableFuture<Void> failure() {
+    return database.failure();
   }
 
   /** Ends SSE streams, lets requests in flight finish, then closes the database. */

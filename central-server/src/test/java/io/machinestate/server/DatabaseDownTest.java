@@ -3,7 +3,7 @@ package io.machinestate.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.machinestate.protocol.Paths;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.machinestate.server.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,9 +15,9 @@ class DatabaseDownTest {
 
   @Test
   void requestsGet503WhileTheDatabaseIsDown() throws Exception {
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(pgData).start();
+    EmbeddedPostgres pg = EmbeddedPostgres.start(pgData, 0);
     try (CentralServer server = CentralServer.start(ServerConfig.defaults().withPort(0)
-        .withDb("postgresql://postgres@127.0.0.1:" + pg.getPort() + "/postgres?connectTimeout=2"))) {
+        .withDb("postgresql://postgres:" + pg.password() + "@127.0.0.1:" + pg.port() + "/postgres?connectTimeout=2"))) {
       TestHttp http = new TestHttp(server.port());
       assertEquals(200, http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-db")).status());
       assertEquals(200, http.get(Paths.HEALTHZ).status());

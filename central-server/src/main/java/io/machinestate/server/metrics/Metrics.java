@@ -4,6 +4,7 @@ import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Times;
 import io.machinestate.server.store.ChangeSink;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,6 +58,11 @@ public final class Metrics implements ChangeSink {
   /** A gauge read at each scrape, such as the number of SSE subscribers. */
   public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
     Gauge.builder(name, source, value).description(description).register(registry);
+  }
+
+  /** A counter kept by {@code source} and read at each scrape. */
+  public <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
+    FunctionCounter.builder(name, source, value).description(description).register(registry);
   }
 
   /** Starts the per-machine gauges from what the database holds. */

@@ -5,9 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.machinestate.server.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,7 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -29,12 +28,14 @@ public final class Database implements AutoCloseable {
   private static final String EMBEDDED_DATABASE = "machineserver";
 
   private final EmbeddedPostgres embedded;
+  private final ConnectionString url;
   private final HikariDataSource pool;
   private final DbClient client;
 
-  private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+  private Database(EmbeddedPostgres embedded, ConnectionString url, DbTimeouts timeouts) {
     this.embedded = embedded;
-    this.pool = pool;
+    this.url = url;
+    this.pool = pool(url, timeouts);
     this.client = JdbcClientBuilder.create()
         .connectionPool(() -> {
           try {
@@ -47,35 +48,33 @@ public final class Database implements AutoCloseable {
   }
 
   /** Connects to {@code url} and migrates the schema; the database itself must exist ({@link #init}). */
-  public static Database open(ConnectionString url) {
-    return migrated(new Database(null, pool(url)));
+  public static Database open(ConnectionString url, DbTimeouts timeouts) {
+    return migrated(new Database(null, url, timeouts));
   }
 
   /** Starts (or restarts) the embedded PostgreSQL whose data lives in {@code dataDir}. */
-  public static Database openEmbedded(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
-    Path pgData = dataDir.toAbsolutePath().resolve("pgdata");
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setDataDirectory(pgData)
-        .setCleanDataDirectory(false)
-        .setPGStartupWait(Duration.ofSeconds(60))
-        .start();
-    LOG.info("embedded PostgreSQL started on 127.0.0.1:" + pg.getPort() + ", data in " + pgData);
+  public static Database openEmbedded(Path dataDir, DbTimeouts timeouts) throws IOException {
+    EmbeddedPostgres pg = EmbeddedPostgres.start(dataDir, 0);
     try {
-      ConnectionString url = ConnectionString.parse(
-          "postgresql://postgres@127.0.0.1:" + pg.getPort() + "/" + EMBEDDED_DATABASE);
+      ConnectionString url = embeddedUrl(pg, EMBEDDED_DATABASE);
       createDatabaseIfAbsent(url);
-      return migrated(new Database(pg, pool(url)));
+      return migrated(new Database(pg, url, timeouts));
     } catch (RuntimeException e) {
       pg.close();
       throw e;
     }
   }
 
+  /** The address of a database of an embedded PostgreSQL, password included. */
+  public static ConnectionString embeddedUrl(EmbeddedPostgres pg, String database) {
+    return ConnectionString.parse("postgresql://" + EmbeddedPostgres.USER + ":" + pg.password()
+        + "@127.0.0.1:" + pg.port() + "/" + database);
+  }
+
   /** What {@code init-db} does: the database and its schema, nothing else. */
   public static void init(ConnectionString url) {
     createDatabaseIfAbsent(url);
-    try (Database db = open(url)) {
+    try (Database db = open(url, DbTimeouts.DEFAULTS)) {
       LOG.info("database " + url.database() + " is at schema version " + Schema.currentVersion(db.client));
     }
   }
@@ -84,20 +83,26 @@ public final class Database implements AutoCloseable {
     return client;
   }
 
-  /** The JDBC URL of the embedded database, or null; for tests and benchmarks. */
-  public String embeddedJdbcUrl() {
-    return embedded == null ? null : pool.getJdbcUrl();
+  /** Where the pool connects, credentials included; for tests that need a connection of their own. */
+  public ConnectionString url() {
+    return url;
+  }
+
+  /** The embedded PostgreSQL, or null when the database is external; for metrics and tests. */
+  public EmbeddedPostgres embedded() {
+    return embedded;
+  }
+
+  /** Completes when the database is gone for good: the embedded one died and could not be restarted. */
+  public CompletableFuture<Void> failure() {
+    return embedded == null ? new CompletableFuture<>() : embedded.failure();
   }
 
   @Override
   public void close() {
     pool.close();
     if (embedded != null) {
-      try {
-        embedded.close();
-      } catch (IOException e) {
-        LOG.warning("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-      }
+      embedded.close();
     }
   }
 
@@ -111,7 +116,12 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static HikariDataSource pool(ConnectionString url) {
+  /**
+   * Every wait on the database is bounded: TCP keepalive and the socket timeout free a connection
+   * pinned by a frozen or partitioned database; the pool's own timeout answers requests with a 503
+   * meanwhile. Parameters in the URL win over these.
+   */
+  private static HikariDataSource pool(ConnectionString url, DbTimeouts timeouts) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("machineserver");
     config.setJdbcUrl(url.jdbcUrl());
@@ -120,6 +130,13 @@ public final class Database implements AutoCloseable {
     config.setTransactionIsolation("TRANSACTION_SERIALIZABLE");
     config.setMaximumPoolSize(16);
     config.setConnectionTimeout(3_000); // fail fast: agents retry, operators see 503
+    config.setValidationTimeout(2_000);
+    config.setInitializationFailTimeout(timeouts.connect().toMillis());
+    config.addDataSourceProperty("connectTimeout", timeouts.connect().toSeconds());
+    config.addDataSourceProperty("loginTimeout", timeouts.connect().toSeconds());
+    config.addDataSourceProperty("socketTimeout", timeouts.socket().toSeconds());
+    config.addDataSourceProperty("tcpKeepAlive", true);
+    config.setConnectionInitSql("SET statement_timeout = '" + timeouts.statement().toMillis() + "ms'");
     return new HikariDataSource(config);
   }
 

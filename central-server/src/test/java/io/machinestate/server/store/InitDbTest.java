@@ -2,7 +2,7 @@ package io.machinestate.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.machinestate.server.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,11 +14,12 @@ class InitDbTest {
 
   @Test
   void createsDatabaseAndSchemaAndCanRunAgain() throws Exception {
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(pgData).start()) {
-      ConnectionString url = ConnectionString.parse("postgresql://postgres@127.0.0.1:" + pg.getPort() + "/fleet?sslmode=disable");
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(pgData, 0)) {
+      ConnectionString url = ConnectionString.parse("postgresql://postgres:" + pg.password() + "@127.0.0.1:"
+          + pg.port() + "/fleet?sslmode=disable");
       Database.init(url);
       Database.init(url);
-      try (Database db = Database.open(url)) {
+      try (Database db = Database.open(url, DbTimeouts.DEFAULTS)) {
         assertEquals(Schema.VERSION, Schema.currentVersion(db.client()));
         assertEquals("fleet", db.client().execute().get("SELECT current_database() AS d").orElseThrow()
             .column("d").get(String.class));

@@ -18,18 +18,18 @@ class SchemaTest {
   @Test
   void secondStartChangesNothingAndNewerSchemaIsRefused() throws Exception {
     Instant appliedAt;
-    try (Database db = Database.openEmbedded(dataDir)) {
+    try (Database db = Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS)) {
       assertEquals(Schema.VERSION, Schema.currentVersion(db.client()));
       appliedAt = appliedAt(db);
     }
-    try (Database db = Database.openEmbedded(dataDir)) {
+    try (Database db = Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS)) {
       assertEquals(Schema.VERSION, Schema.currentVersion(db.client()));
       assertEquals(appliedAt, appliedAt(db));
       assertEquals(Schema.VERSION, db.client().execute()
           .get("SELECT COUNT(*) AS n FROM schema_version").orElseThrow().column("n").get(Number.class).intValue());
       db.client().execute().insert("INSERT INTO schema_version (version) VALUES (?)", Schema.VERSION + 1);
     }
-    var e = assertThrows(IllegalStateException.class, () -> Database.openEmbedded(dataDir));
+    var e = assertThrows(IllegalStateException.class, () -> Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS));
     assertTrue(e.getMessage().contains("version " + (Schema.VERSION + 1)), e.getMessage());
   }
 

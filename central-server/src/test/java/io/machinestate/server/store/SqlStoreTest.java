@@ -59,7 +59,7 @@ class SqlStoreTest {
 
   @BeforeAll
   static void startDatabase() throws Exception {
-    database = Database.openEmbedded(dataDir);
+    database = Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS);
   }
 
   @AfterAll
@@ -186,7 +186,7 @@ class SqlStoreTest {
   }
 
   private static Connection connect() throws Exception {
-    return DriverManager.getConnection(database.embeddedJdbcUrl(), "postgres", "");
+    return DriverManager.getConnection(database.url().jdbcUrl(), database.url().user(), database.url().password());
   }
 
   @Test
