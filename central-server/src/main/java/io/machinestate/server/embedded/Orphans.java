@@ -34,7 +34,7 @@ final class Orphans {
       // SIGTERM to the postmaster: an orderly shutdown; its backends follow it
       orphans.stream().filter(p -> p.pid() == postmaster).forEach(ProcessHandle::destroy);
       if (!awaitGone(orphans, Duration.ofSeconds(30))) {
-        orphans.forEach(ProcessHandle::destroyForcibly);
+        orphans.stream().filter(Orphans::running).forEach(ProcessHandle::destroyForcibly);
         if (!awaitGone(orphans, Duration.ofSeconds(10))) {
           throw new IOException("cannot stop the PostgreSQL processes left in " + dir);
         }
@@ -59,6 +59,19 @@ final class Orphans {
     }
   }
 
+  /** Alive and not a zombie: an orphan's zombie lasts until init reaps it, which some containers never do. */
+  private static boolean running(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(PROC.resolve(Long.toString(p.pid())).resolve("stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | IndexOutOfBoundsException e) {
+      return false; // gone meanwhile
+    }
+  }
+
   private static long postmasterPid(Path pgData) {
     try {
       List<String> lines = Files.readAllLines(pgData.resolve("postmaster.pid"));
@@ -70,7 +83,7 @@ final class Orphans {
 
   private static boolean awaitGone(List<ProcessHandle> processes, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (processes.stream().anyMatch(ProcessHandle::isAlive)) {
+    while (processes.stream().anyMatch(Orphans::running)) {
       if (System.nanoTime() > deadline) {
         return false;
       }
