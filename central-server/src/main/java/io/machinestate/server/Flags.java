@@ -155,7 +155,7 @@ final class Flags {
     List<String> pools = new ArrayList<>();
     // The command's copies of the flags share their values with the originals, so read the text each matched.
     for (ParseResult r = result; r != null; r = r.subcommand()) {
-      for (OptionSpec o : r.matchedOptions()) {
+      for (OptionSpec o : r.matchedOptionsSet()) {
         List<String> given = o.stringValues();
         if (o.longestName().equals("--pool")) {
           pools.addAll(given);
