@@ -150,10 +150,10 @@ final class Flags {
         || (result.hasSubcommand() && result.subcommand().isUsageHelpRequested())) {
       return new Parsed(true, "", null);
     }
-    // Flags may come before or after the command; picocli keeps each side's apart.
+    // Flags may come before or after the command, which gets its own copies of them; the copies share
+    // their values with the originals, so read the text each one matched.
     Map<String, String> flags = new HashMap<>();
     List<String> pools = new ArrayList<>();
-    // The command's copies of the flags share their values with the originals, so read the text each matched.
     for (ParseResult r = result; r != null; r = r.subcommand()) {
       for (OptionSpec o : r.matchedOptionsSet()) {
         List<String> given = o.stringValues();
