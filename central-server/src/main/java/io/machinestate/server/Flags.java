@@ -5,50 +5,102 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.machinestate.server.auth.AuthConfig;
 import io.machinestate.server.auth.AuthYaml;
+import io.machinestate.server.store.DbTimeouts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.function.BiFunction;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
 /**
  * Reads a {@link ServerConfig} from, in rising precedence: the defaults, a YAML file
- * ({@code --config}), environment variables, and flags. Every flag has an environment twin:
- * {@code --data-dir} is {@code MACHINESERVER_DATA_DIR}.
+ * ({@code --config}), environment variables, and flags. {@link #SETTINGS} names each setting once:
+ * {@code --data-dir} is also {@code MACHINESERVER_DATA_DIR} and the YAML key {@code data-dir}.
+ * Picocli reads the command line and writes the help; the layering is done here.
  */
 final class Flags {
-  static final String USAGE = """
-      Usage: java -jar central-server.jar [init-db | new-token | hash-token] [flags]
+  /** What the command line asked for: help, a command (empty to serve), and the configuration. */
+  record Parsed(boolean help, String command, ServerConfig config) {}
 
-        init-db               create the database and its schema on --db, then exit
-        new-token             print a new random token and the sha256 line for the config, then exit
-        hash-token            read a token on standard input, print its sha256, then exit
+  private static final String ENV = "MACHINESERVER_";
+  private static final String CONFIG_ENV = ENV + "CONFIG";
+  private static final String POOLS_ENV = ENV + "POOLS";
 
-      Flags (environment variable in brackets; a YAML file given by --config may set the same keys):
-        --config FILE         YAML file with any of the keys below             [MACHINESERVER_CONFIG]
-        --host ADDRESS        listen address (default 127.0.0.1)               [MACHINESERVER_HOST]
-        --port N              listen port (default 8000)                       [MACHINESERVER_PORT]
-        --db URL              postgresql://user@host:26257/machineserver?sslmode=verify-full
-                              or jdbc:postgresql://...; none: embedded PostgreSQL [MACHINESERVER_DB]
-        --data-dir DIR        the embedded database's folder (default ./machineserver-data)
-                                                                               [MACHINESERVER_DATA_DIR]
-        --pool NAME=REGEX     a Swarming pool and the machine ids it takes; repeat, checked in order
-                              (default Skia=.*)                                [MACHINESERVER_POOLS, ';'-separated]
-        --user NAME           the user automatic annotations carry (default machines.skia.org)
-                                                                               [MACHINESERVER_USER]
-        --sse-heartbeat-seconds N   comment sent on idle SSE streams (default 15)
-                                                                               [MACHINESERVER_SSE_HEARTBEAT_SECONDS]
-        --history-retention-days N  how long machine histories are kept (default 90)
-                                                                               [MACHINESERVER_HISTORY_RETENTION_DAYS]
-        --allow-anonymous     serve without credentials on a non-loopback address (only behind
-                              something else that authenticates)               [MACHINESERVER_ALLOW_ANONYMOUS=true]
-        --help                this text
+  /**
+   * A setting given as one value: flag {@code --name}, environment variable
+   * {@code MACHINESERVER_NAME}, YAML key {@code name}.
+   *
+   * @param label the flag's value in the help; null for a switch, which takes none
+   * @param shown its default, read from {@link ServerConfig#defaults()}; empty shows none
+   */
+  private record Setting<T>(String name, String label, String help, Function<ServerConfig, Object> shown,
+      Function<String, T> parse, BiConsumer<Draft, T> set) {
+    String env() {
+      return ENV + name.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
 
-      YAML example:
+    void apply(Draft draft, String text) {
+      T value;
+      try {
+        value = parse.apply(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + ": " + e.getMessage());
+      }
+      set.accept(draft, value);
+    }
+  }
+
+  private static final List<Setting<?>> SETTINGS = List.of(
+      new Setting<>("host", "ADDRESS", "listen address", ServerConfig::host, v -> v,
+          (d, v) -> d.config = d.config.withHost(v)),
+      new Setting<>("port", "N", "listen port; 0 picks a free one", ServerConfig::port, Flags::integer,
+          (d, v) -> d.config = d.config.withPort(v)),
+      new Setting<>("db", "URL",
+          "postgresql://user@host:26257/machineserver?sslmode=verify-full or jdbc:postgresql://...;"
+              + " none: embedded PostgreSQL in --data-dir", ServerConfig::db, v -> v,
+          (d, v) -> d.config = d.config.withDb(v)),
+      new Setting<>("data-dir", "DIR", "the embedded database's folder", ServerConfig::dataDir, v -> Path.of(v),
+          (d, v) -> d.config = d.config.withDataDir(v)),
+      new Setting<>("user", "NAME", "the user automatic annotations carry", ServerConfig::user, v -> v,
+          (d, v) -> d.config = d.config.withUser(v)),
+      new Setting<>("sse-heartbeat-seconds", "N", "how often an idle SSE stream gets a comment, so proxies keep it open",
+          c -> c.sseHeartbeat().toSeconds(), Flags::seconds, (d, v) -> d.config = d.config.withSseHeartbeat(v)),
+      new Setting<>("history-retention-days", "N", "how long machine histories are kept",
+          c -> c.historyRetention().toDays(), Flags::days, (d, v) -> d.config = d.config.withHistoryRetention(v)),
+      new Setting<>("audit-retention-days", "N", "how long the audit trail is kept",
+          c -> c.auditRetention().toDays(), Flags::days, (d, v) -> d.config = d.config.withAuditRetention(v)),
+      new Setting<>("db-connect-timeout-seconds", "N", "the longest wait to open a database connection, login included",
+          c -> c.dbTimeouts().connect().toSeconds(), Flags::seconds, (d, v) -> d.connect = v),
+      new Setting<>("db-statement-timeout-seconds", "N", "the database cancels a statement running longer",
+          c -> c.dbTimeouts().statement().toSeconds(), Flags::seconds, (d, v) -> d.statement = v),
+      new Setting<>("db-socket-timeout-seconds", "N",
+          "the longest a read on an open connection waits, so a frozen or partitioned database holds a pooled"
+              + " connection at most this long; must exceed the statement timeout",
+          c -> c.dbTimeouts().socket().toSeconds(), Flags::seconds, (d, v) -> d.socket = v),
+      new Setting<>("allow-anonymous", null,
+          "serve without credentials on a non-loopback address (only behind something else that authenticates)",
+          c -> c.auth().allowAnonymous(), v -> Boolean.parseBoolean(v.trim()), Flags::allowAnonymous));
+
+  private static final String[] COMMANDS = {
+    "init-db", "create the database and its schema on --db, then exit",
+    "new-token", "print a new random token and the sha256 line for the config, then exit",
+    "hash-token", "read a token on standard input, print its sha256, then exit",
+    "help", "this text",
+  };
+
+  private static final String YAML_EXAMPLE = """
         port: 8000
         db: postgresql://root@cockroachdb-public:26257/machineserver?sslmode=disable
         pools:
@@ -65,115 +117,146 @@ final class Flags {
             editors: [alice@example.com]
       """;
 
-  /** The settings given as one text value, by their flag name; each has an environment twin. */
-  private static final Map<String, BiFunction<ServerConfig, String, ServerConfig>> SETTINGS = Map.of(
-      "host", ServerConfig::withHost,
-      "port", (c, v) -> c.withPort(integer("port", v)),
-      "db", ServerConfig::withDb,
-      "data-dir", (c, v) -> c.withDataDir(Path.of(v)),
-      "user", ServerConfig::withUser,
-      "sse-heartbeat-seconds", (c, v) -> c.withSseHeartbeat(Duration.ofSeconds(positive("sse-heartbeat-seconds", v))),
-      "history-retention-days", (c, v) -> c.withHistoryRetention(Duration.ofDays(positive("history-retention-days", v))),
-      "allow-anonymous", Flags::allowAnonymous);
-  private static final List<String> COMMANDS = List.of("init-db", "new-token", "hash-token");
+  /**
+   * The configuration read so far. The database timeouts stay apart until {@link #build}, because
+   * each is checked against another and the layers may set them in any order.
+   */
+  private static final class Draft {
+    ServerConfig config = ServerConfig.defaults();
+    Duration connect = config.dbTimeouts().connect();
+    Duration statement = config.dbTimeouts().statement();
+    Duration socket = config.dbTimeouts().socket();
 
-  /** What the command line asked for: a command (empty to serve) and the configuration. */
-  record Parsed(boolean help, String command, ServerConfig config) {}
+    ServerConfig build() {
+      return config.withDbTimeouts(new DbTimeouts(connect, statement, socket));
+    }
+  }
 
   private Flags() {}
 
-  static Parsed parse(String[] args, Map<String, String> env) throws IOException {
-    String command = "";
-    Map<String, String> flags = new LinkedHashMap<>();
-    List<String> pools = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return new Parsed(true, "", null);
-      }
-      if (i == 0 && COMMANDS.contains(arg)) {
-        command = arg;
-        continue;
-      }
-      if (arg.equals("--allow-anonymous")) {
-        flags.put("allow-anonymous", "true");
-        continue;
-      }
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument \"" + arg + "\" (see --help)");
-      }
-      String name = arg.substring(2);
-      String value;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new IllegalArgumentException("flag --" + name + " needs a value");
-      }
-      if (name.equals("pool")) {
-        pools.add(value);
-      } else if (SETTINGS.containsKey(name) || name.equals("config")) {
-        flags.put(name, value);
-      } else {
-        throw new IllegalArgumentException("unknown flag --" + name + " (see --help)");
-      }
-    }
-
-    ServerConfig config = ServerConfig.defaults();
-    String file = flags.getOrDefault("config", env.get("MACHINESERVER_CONFIG"));
-    if (file != null) {
-      config = applyYaml(config, Path.of(file));
-    }
-    for (var setting : SETTINGS.entrySet()) {
-      String value = env.get("MACHINESERVER_" + setting.getKey().toUpperCase().replace('-', '_'));
-      if (value != null) {
-        config = setting.getValue().apply(config, value);
-      }
-    }
-    if (env.containsKey("MACHINESERVER_POOLS")) {
-      config = config.withPools(pools(List.of(env.get("MACHINESERVER_POOLS").split(";"))));
-    }
-    for (var flag : flags.entrySet()) {
-      if (!flag.getKey().equals("config")) {
-        config = SETTINGS.get(flag.getKey()).apply(config, flag.getValue());
-      }
-    }
-    if (!pools.isEmpty()) {
-      config = config.withPools(pools(pools));
-    }
-    return new Parsed(false, command, config);
+  static String usage() {
+    return commandLine().getUsageMessage();
   }
 
-  private static ServerConfig applyYaml(ServerConfig config, Path file) throws IOException {
+  static Parsed parse(String[] args, Map<String, String> env) throws IOException {
+    ParseResult result;
+    try {
+      result = commandLine().parseArgs(args);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (see --help)");
+    }
+    String command = result.hasSubcommand() ? result.subcommand().commandSpec().name() : "";
+    if (command.equals("help") || result.isUsageHelpRequested()
+        || (result.hasSubcommand() && result.subcommand().isUsageHelpRequested())) {
+      return new Parsed(true, "", null);
+    }
+    // Flags may come before or after the command, which gets its own copies of them; the copies share
+    // their values with the originals, so read the text each one matched.
+    Map<String, String> flags = new HashMap<>();
+    List<String> pools = new ArrayList<>();
+    for (ParseResult r = result; r != null; r = r.subcommand()) {
+      for (OptionSpec o : r.matchedOptionsSet()) {
+        List<String> given = o.stringValues();
+        if (o.longestName().equals("--pool")) {
+          pools.addAll(given);
+        } else {
+          flags.put(o.longestName().substring(2), given.isEmpty() ? "true" : given.getLast()); // a bare switch is on
+        }
+      }
+    }
+
+    Draft draft = new Draft();
+    String file = flags.getOrDefault("config", env.get(CONFIG_ENV));
+    if (file != null) {
+      readYaml(draft, Path.of(file));
+    }
+    apply(draft, s -> env.get(s.env()));
+    if (env.containsKey(POOLS_ENV)) {
+      draft.config = draft.config.withPools(pools(List.of(env.get(POOLS_ENV).split(";"))));
+    }
+    apply(draft, s -> flags.get(s.name()));
+    if (!pools.isEmpty()) {
+      draft.config = draft.config.withPools(pools(pools));
+    }
+    return new Parsed(false, command, draft.build());
+  }
+
+  /** Applies the settings {@code source} has a value for. */
+  private static void apply(Draft draft, Function<Setting<?>, String> source) {
+    for (Setting<?> s : SETTINGS) {
+      String value = source.apply(s);
+      if (value != null) {
+        s.apply(draft, value);
+      }
+    }
+  }
+
+  private static void readYaml(Draft draft, Path file) throws IOException {
     JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
     if (root == null || root.isMissingNode() || root.isNull()) {
-      return config;
+      return;
     }
     if (!root.isObject()) {
       throw new IllegalArgumentException(file + ": want a mapping of settings");
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (SETTINGS.containsKey(key)) {
-        config = SETTINGS.get(key).apply(config, root.get(key).asText());
-      } else if (!key.equals("pools") && !key.equals("auth")) {
+      if (SETTINGS.stream().noneMatch(s -> s.name().equals(key)) && !key.equals("pools") && !key.equals("auth")) {
         throw new IllegalArgumentException(file + ": unknown key \"" + key + "\"");
       }
     }
+    apply(draft, s -> root.has(s.name()) ? root.get(s.name()).asText() : null);
     if (root.has("auth")) {
-      config = config.withAuth(AuthYaml.parse(file, root.get("auth"), config.auth().allowAnonymous()));
+      draft.config = draft.config.withAuth(AuthYaml.parse(file, root.get("auth"), draft.config.auth().allowAnonymous()));
     }
     if (root.has("pools")) {
       List<ServerConfig.Pool> pools = new ArrayList<>();
       for (JsonNode p : root.get("pools")) {
         pools.add(new ServerConfig.Pool(p.path("name").asText(null), p.path("regex").asText(null)));
       }
-      config = config.withPools(pools);
+      draft.config = draft.config.withPools(pools);
     }
-    return config;
+  }
+
+  /** A fresh parser each time, as picocli keeps what it matched in the model. */
+  private static CommandLine commandLine() {
+    ServerConfig defaults = ServerConfig.defaults();
+    CommandSpec spec = CommandSpec.create().name("central-server");
+    spec.usageMessage()
+        .customSynopsis("java -jar central-server.jar [init-db | new-token | hash-token] [flags]")
+        .commandListHeading("%nCommands (without one, the server runs):%n")
+        .optionListHeading("%nFlags (a YAML file given by --config may set the same keys, and pools and auth):%n")
+        .sortOptions(false)
+        .width(100)
+        .footerHeading("%nYAML example:%n")
+        .footer(YAML_EXAMPLE);
+    spec.addOption(option("config", "FILE", "YAML file with any of the keys below", "", CONFIG_ENV).build());
+    for (Setting<?> s : SETTINGS) {
+      spec.addOption(option(s.name(), s.label(), s.help(), s.shown().apply(defaults), s.env()).build());
+    }
+    spec.addOption(option("pool", "NAME=REGEX",
+        "a Swarming pool and the machine ids it takes; repeat, checked in order",
+        String.join(" ", defaults.pools().stream().map(p -> p.name() + "=" + p.regex()).toList()),
+        POOLS_ENV + ", ';'-separated").type(List.class).auxiliaryTypes(String.class).arity("1").build());
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this text")
+        .scopeType(ScopeType.INHERIT).build());
+    CommandLine commandLine = new CommandLine(spec);
+    for (int i = 0; i < COMMANDS.length; i += 2) {
+      CommandSpec command = CommandSpec.create();
+      command.usageMessage().description(COMMANDS[i + 1]);
+      commandLine.addSubcommand(COMMANDS[i], command);
+    }
+    // Set after the commands are added, so they share these. "@file" arguments stay plain text,
+    // and a flag given twice keeps the last value, as before picocli.
+    return commandLine.setExpandAtFiles(false).setOverwrittenOptionsAllowed(true);
+  }
+
+  /** A flag that the command and its subcommands take alike. */
+  private static OptionSpec.Builder option(String name, String label, String help, Object shown, String env) {
+    String where = (shown.toString().isEmpty() ? "" : "default " + shown + "; ") + "environment " + env;
+    OptionSpec.Builder b = OptionSpec.builder("--" + name).description(help, where).scopeType(ScopeType.INHERIT);
+    // a switch also takes "=true" or "=false", as its environment variable and YAML key do
+    return label == null ? b.type(boolean.class).arity("0..1").paramLabel("true|false") : b.type(String.class).paramLabel(label);
   }
 
   private static List<ServerConfig.Pool> pools(List<String> specs) {
@@ -191,24 +274,32 @@ final class Flags {
     return pools;
   }
 
-  private static int integer(String name, String value) {
+  private static int integer(String text) {
     try {
-      return Integer.parseInt(value.trim());
+      return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": \"" + value + "\" is not a number");
+      throw new IllegalArgumentException("\"" + text + "\" is not a number");
     }
   }
 
-  private static ServerConfig allowAnonymous(ServerConfig config, String value) {
-    AuthConfig a = config.auth();
-    return config.withAuth(new AuthConfig(a.tokens(), a.proxy(), Boolean.parseBoolean(value.trim())));
+  private static Duration seconds(String text) {
+    return Duration.ofSeconds(positive(text));
   }
 
-  private static int positive(String name, String value) {
-    int n = integer(name, value);
+  private static Duration days(String text) {
+    return Duration.ofDays(positive(text));
+  }
+
+  private static int positive(String text) {
+    int n = integer(text);
     if (n <= 0) {
-      throw new IllegalArgumentException(name + " must be positive");
+      throw new IllegalArgumentException("must be positive, not " + n);
     }
     return n;
+  }
+
+  private static void allowAnonymous(Draft draft, boolean allow) {
+    AuthConfig a = draft.config.auth();
+    draft.config = draft.config.withAuth(new AuthConfig(a.tokens(), a.proxy(), allow));
   }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** {@code java -jar central-server.jar [init-db] [flags]}; see {@link Flags#USAGE}. */
+/** {@code java -jar central-server.jar [init-db | new-token | hash-token] [flags]}; see {@link Flags#usage}. */
 public final class Main {
   static {
     Logging.install(); // before the Logger below, so the shutdown's last words are kept
@@ -29,7 +29,7 @@ public final class Main {
       return;
     }
     if (parsed.help()) {
-      System.out.print(Flags.USAGE);
+      System.out.print(Flags.usage());
       return;
     }
     ServerConfig config = parsed.config();
