@@ -158,6 +158,10 @@ public final class CentralServer implements AutoCloseable {
     return store;
   }
 
+  Database database() {
+    return database;
+  }
+
   /** Completes when the server cannot go on: its embedded database died and would not restart. */
   public CompletableFuture<Void> failure() {
     return database.failure();

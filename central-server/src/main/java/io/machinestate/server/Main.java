@@ -57,6 +57,11 @@ public final class Main {
         server.close();
         stopped.countDown();
       }, "shutdown"));
+      // a server without its database would answer 503 forever: exit, so systemd or Kubernetes restarts it
+      server.failure().thenRun(() -> {
+        LOG.severe("the embedded database died and could not be restarted; exiting");
+        System.exit(1);
+      });
       stopped.await();
     } catch (RuntimeException | IOException e) {
       LOG.log(Level.SEVERE, "central-server failed: " + e.getMessage(), e);

@@ -47,7 +47,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
   public static final String USER = "postgres";
   static final String PASSWORD_FILE = "postgres-password";
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5); // crash recovery replays WAL first
-  private static final int RESTART_ATTEMPTS = 5;
+  private static final int RESTART_ATTEMPTS = 4;
   private static final String HBA = """
       # Written by the central server at every start: password logins over loopback TCP, nothing else.
       host all all 127.0.0.1/32 scram-sha-256
@@ -248,9 +248,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /** PostgreSQL died under us: start it again, or give up so the server exits. */
-  private synchronized void exited(Process dead) {
+  private void exited(Process dead) {
+    if (!restartAfter(dead)) {
+      failure.complete(null); // outside the lock: what it triggers may close this
+    }
+  }
+
+  /** False when PostgreSQL could not be started again. */
+  private synchronized boolean restartAfter(Process dead) {
     if (closed || dead != process) {
-      return;
+      return true;
     }
     LOG.severe("embedded PostgreSQL (PID " + dead.pid() + ") exited with code " + dead.exitValue() + "; restarting it");
     Duration backoff = Duration.ofSeconds(1);
@@ -258,14 +265,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
       try {
         launch();
         restarts.incrementAndGet();
-        return;
+        return true;
       } catch (IOException | RuntimeException e) {
         LOG.log(Level.WARNING, "restart " + attempt + " of " + RESTART_ATTEMPTS + " failed: " + e.getMessage());
-        sleep(backoff);
-        backoff = backoff.multipliedBy(2);
+        if (attempt < RESTART_ATTEMPTS) {
+          sleep(backoff);
+          backoff = backoff.multipliedBy(2);
+        }
       }
     }
-    failure.complete(null);
+    return false;
   }
 
   /** Runs an initdb-like tool to completion, feeding it {@code input}. */
