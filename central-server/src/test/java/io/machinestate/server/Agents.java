@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,6 +32,7 @@ final class Agents implements AutoCloseable {
   private final Set<String> acked = ConcurrentHashMap.newKeySet();
   private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final AtomicLong slowestMillis = new AtomicLong();
   private volatile boolean stopped;
 
   /**
@@ -54,11 +57,16 @@ final class Agents implements AutoCloseable {
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(TestEvents.android(id))).build();
     int status;
+    long start = System.nanoTime();
     try {
       status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
       status = 0; // no answer: the server is down, or died mid-request
       sleep(20);
+    }
+    slowestMillis.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), Math::max);
+    if (status != 200) {
+      sleep(50); // as agents back off
     }
     statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
     if (status == 200) {
@@ -68,6 +76,11 @@ final class Agents implements AutoCloseable {
 
   Set<String> acked() {
     return Set.copyOf(acked);
+  }
+
+  /** The longest any request took to be answered (or to fail). */
+  long slowestMillis() {
+    return slowestMillis.get();
   }
 
   /** How many requests ended with each status; 0 for no answer. */
