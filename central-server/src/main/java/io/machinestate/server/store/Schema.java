@@ -129,7 +129,10 @@ public final class Schema {
     return current;
   }
 
-  /** PostgreSQL's CREATE TABLE IF NOT EXISTS can still fail when another session creates the table at once. */
+  /**
+   * PostgreSQL's CREATE TABLE IF NOT EXISTS can still fail when another session creates the table
+   * at once (duplicate table, type or catalog key: 42P07, 42710, 23505); the next try sees it.
+   */
   private static void bootstrap(DbClient db) {
     for (String statement : BOOTSTRAP) {
       for (int attempt = 1; ; attempt++) {
@@ -137,7 +140,7 @@ public final class Schema {
           db.execute().dml(statement);
           break;
         } catch (DbClientException e) {
-          if (attempt == BOOTSTRAP_ATTEMPTS || !hasState(e, "42P07", "23505", "40001", "40P01")) {
+          if (attempt == BOOTSTRAP_ATTEMPTS || !hasState(e, "42P07", "42710", "23505", "40001", "40P01")) {
             throw e;
           }
           sleep(POLL);
