@@ -33,10 +33,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.logging.Logger;
 
 /** The running central server: its database, its HTTP listener, and the wiring between them. */
@@ -98,18 +100,21 @@ public final class CentralServer implements AutoCloseable {
     }
     LOG.info("central server listening on http://" + config.host() + ":" + server.port()
         + (config.auth().enabled() ? "" : " without authentication"));
-    pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("history-pruner").factory());
-    pruner.scheduleWithFixedDelay(() -> prune(journal, clock, config.historyRetention()), 0, 1, TimeUnit.HOURS);
+    pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("journal-pruner").factory());
+    pruner.scheduleWithFixedDelay(() -> {
+      prune("history", journal::pruneHistory, clock, config.historyRetention());
+      prune("audit", journal::pruneAudit, clock, config.auditRetention());
+    }, 0, 1, TimeUnit.HOURS);
   }
 
-  private static void prune(SqlJournal journal, Clock clock, Duration retention) {
+  private static void prune(String table, ToLongFunction<Instant> pruneBefore, Clock clock, Duration retention) {
     try {
-      long pruned = journal.pruneHistory(clock.instant().minus(retention));
+      long pruned = pruneBefore.applyAsLong(clock.instant().minus(retention));
       if (pruned > 0) {
-        LOG.info("pruned " + pruned + " history rows older than " + retention.toDays() + " days");
+        LOG.info("pruned " + pruned + " " + table + " rows older than " + retention.toDays() + " days");
       }
     } catch (RuntimeException e) {
-      LOG.warning("pruning history failed, will retry in an hour: " + e.getMessage());
+      LOG.warning("pruning " + table + " failed, will retry in an hour: " + e.getMessage());
     }
   }
 

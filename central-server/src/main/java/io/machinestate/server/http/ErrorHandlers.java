@@ -4,13 +4,21 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.machinestate.server.store.AmbiguousCommitException;
 import io.machinestate.server.store.StoreUnavailableException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Turns failures into plain-text replies: the HTTP status they carry, 503 for the database, 500 otherwise. */
+/**
+ * Turns failures into plain-text replies: the HTTP status they carry, 503 for the database, 504
+ * for a commit it did not confirm, 500 otherwise.
+ */
 public final class ErrorHandlers {
   private static final Logger LOG = Logger.getLogger(ErrorHandlers.class.getName());
+
+  /** Never "nothing was changed": the change may be there, so clients must not blindly retry. */
+  public static final String AMBIGUOUS_COMMIT =
+      "the database did not confirm the commit: the change may have been applied; read it back before retrying";
 
   private ErrorHandlers() {}
 
@@ -25,6 +33,11 @@ public final class ErrorHandlers {
       LOG.warning(req.prologue().method() + " " + req.path().path() + ": " + e.getMessage());
       res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
           .send("database unavailable, nothing was changed; retry later");
+    });
+    routing.error(AmbiguousCommitException.class, (req, res, e) -> {
+      LOG.warning(req.prologue().method() + " " + req.path().path() + ": " + e.getMessage());
+      res.status(Status.GATEWAY_TIMEOUT_504).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
+          .send(AMBIGUOUS_COMMIT);
     });
     routing.error(RuntimeException.class, (req, res, e) -> {
       LOG.log(Level.SEVERE, req.prologue().method() + " " + req.path().path() + " failed", e);

@@ -16,6 +16,7 @@ import io.machinestate.server.metrics.Metrics;
 import io.machinestate.server.processor.Processor;
 import io.machinestate.server.sse.Mailbox;
 import io.machinestate.server.sse.SseStream;
+import io.machinestate.server.store.AmbiguousCommitException;
 import io.machinestate.server.store.Change;
 import io.machinestate.server.store.Store;
 import io.machinestate.server.store.StoreUnavailableException;
@@ -25,7 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * What edge agents use: events in, their Description out, and its SSE stream. An event is answered
- * only once the Description it produced is committed, so an accepted event is never lost.
+ * only once the Description it produced is committed, so an accepted event is never lost. The store
+ * keeps one machine's events in arrival order.
  */
 public final class MachineService implements HttpService {
   private static final Logger LOG = Logger.getLogger(MachineService.class.getName());
@@ -38,7 +40,6 @@ public final class MachineService implements HttpService {
   private final Clock clock;
   private final RequestReader requests;
   private final Responses responses;
-  private final MachineLocks locks = new MachineLocks(1024);
 
   public MachineService(Store store, Processor processor, DescriptionFeed feed, SseStream sse,
       Metrics metrics, Clock clock, RequestReader requests, Responses responses) {
@@ -74,11 +75,11 @@ public final class MachineService implements HttpService {
     AtomicReference<Description> before = new AtomicReference<>();
     Description after;
     try {
-      after = locks.inOrder(id, () -> store.update(id, Change.by(principal.name()), previous -> {
+      after = store.update(id, Change.by(principal.name()), previous -> {
         before.set(previous);
         return processor.process(previous, event, clock.instant());
-      }));
-    } catch (StoreUnavailableException e) {
+      });
+    } catch (StoreUnavailableException | AmbiguousCommitException e) {
       metrics.failedUpdate();
       throw e;
     }

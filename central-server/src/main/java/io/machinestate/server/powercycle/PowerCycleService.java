@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Paths;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
@@ -17,10 +18,15 @@ import io.machinestate.server.sse.Mailbox;
 import io.machinestate.server.sse.SseStream;
 import io.machinestate.server.store.Change;
 import io.machinestate.server.store.Store;
+import io.machinestate.server.store.Write;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 
-/** What power-cycle agents use: the pending requests (listed or streamed), completion, availability. */
+/**
+ * What power-cycle agents use: the pending requests (listed or streamed), completion, availability.
+ * A state update is all-or-nothing across its machines; unknown machines in it are skipped.
+ */
 public final class PowerCycleService implements HttpService {
   private static final Logger LOG = Logger.getLogger(PowerCycleService.class.getName());
 
@@ -73,13 +79,16 @@ public final class PowerCycleService implements HttpService {
       RequestReader.checkedId(m.machineID());
       principal.require(principal.mayPowerCycle(m.machineID()), "report the power-cycle state of " + m.machineID());
     }
-    for (PowerCycleStateForMachine m : body.machines()) {
+    List<Write> writes = body.machines().stream().map(m -> {
       PowerCycleState state = m.powerCycleState();
-      Change change = Change.audited(principal.name(), "powercycle_state", state.wire());
-      boolean known = store.updateExisting(m.machineID(), change, d -> d.toBuilder().powerCycleState(state).build())
-          .isPresent();
-      if (!known) {
-        LOG.info("power-cycle state " + state.wire() + " for unknown machine " + m.machineID() + " skipped");
+      return new Write(m.machineID(), Change.audited(principal.name(), "powercycle_state", state.wire()),
+          d -> d.toBuilder().powerCycleState(state).build());
+    }).toList();
+    List<Optional<Description>> written = store.updateAllExisting(writes);
+    for (int i = 0; i < writes.size(); i++) {
+      if (written.get(i).isEmpty()) {
+        LOG.info("power-cycle state " + body.machines().get(i).powerCycleState().wire()
+            + " for unknown machine " + writes.get(i).machineId() + " skipped");
       }
     }
     res.send();

@@ -21,10 +21,15 @@ import java.util.stream.Collectors;
 
 /**
  * The audit and history tables. Rows are written by {@link SqlStore} inside the transaction of the
- * change they describe, so a change and its record commit together or not at all.
+ * change they describe, so a change and its record commit together or not at all. Pages are read
+ * in index order; rows past their retention are deleted in bounded batches.
  */
 public final class SqlJournal {
   public static final int MAX_LIMIT = 1000;
+  static final int PRUNE_BATCH = 1000;
+  static final String AUDIT = "SELECT id::TEXT AS entry_id, ts, user_name, action, machine_id, body FROM audit";
+  static final String HISTORY = "SELECT id::TEXT AS entry_id, ts, kind, detail, user_name FROM history";
+  static final String BEFORE_CURSOR = "(ts, id) < (?, ?::UUID)";
 
   /** Filters of the audit trail; null means any. */
   public record AuditQuery(String machineId, String user, String action, Instant since, Instant until,
@@ -76,9 +81,8 @@ public final class SqlJournal {
       where.add("ts < ?");
       params.add(q.until().atOffset(ZoneOffset.UTC));
     }
-    String sql = "SELECT id::TEXT AS id, ts, user_name, action, machine_id, body FROM audit";
-    List<AuditEntry> rows = page(sql, where, params, q.before(), q.limit(),
-        r -> new AuditEntry(r.column("id").get(String.class), instant(r), r.column("user_name").get(String.class),
+    List<AuditEntry> rows = page(AUDIT, where, params, q.before(), q.limit(),
+        r -> new AuditEntry(r.column("entry_id").get(String.class), instant(r), r.column("user_name").get(String.class),
             r.column("action").get(String.class), r.column("machine_id").get(String.class),
             r.column("body").get(String.class)));
     String next = next(rows, q.limit(), e -> cursor(e.time(), e.id()));
@@ -87,21 +91,48 @@ public final class SqlJournal {
 
   public Page<HistoryEntry> history(String machineId, int limit, String before) {
     record Row(HistoryEntry entry, String id) {}
-    List<Row> rows = page("SELECT id::TEXT AS id, ts, kind, detail, user_name FROM history",
-        List.of("machine_id = ?"), List.of(machineId), before, limit,
+    List<Row> rows = page(HISTORY, List.of("machine_id = ?"), List.of(machineId), before, limit,
         r -> new Row(new HistoryEntry(instant(r), r.column("kind").get(String.class),
             r.column("detail").get(String.class), r.column("user_name").get(String.class)),
-            r.column("id").get(String.class)));
+            r.column("entry_id").get(String.class)));
     String next = next(rows, limit, r -> cursor(r.entry().time(), r.id()));
     return new Page<>(rows.stream().map(Row::entry).toList(), next);
   }
 
   /** Deletes history older than {@code cutoff}; returns how many rows went. */
   public long pruneHistory(Instant cutoff) {
-    try {
-      return db.execute().delete("DELETE FROM history WHERE ts < ?", cutoff.atOffset(ZoneOffset.UTC));
-    } catch (DbClientException e) {
-      throw new StoreUnavailableException("pruning history failed: " + e.getMessage(), e);
+    return prune("history", cutoff);
+  }
+
+  /** Deletes audit entries older than {@code cutoff}; returns how many rows went. */
+  public long pruneAudit(Instant cutoff) {
+    return prune("audit", cutoff);
+  }
+
+  /**
+   * Deletes in batches, each its own short transaction: one DELETE of a year's rows would hold its
+   * locks for long and exceed CockroachDB's transaction limits. A batch that conflicts is run again.
+   */
+  private long prune(String table, Instant cutoff) {
+    String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE ts < ? LIMIT "
+        + PRUNE_BATCH + ")";
+    long total = 0;
+    int conflicts = 0;
+    while (true) {
+      long deleted;
+      try {
+        deleted = db.execute().delete(sql, cutoff.atOffset(ZoneOffset.UTC));
+      } catch (DbClientException e) {
+        if (SqlStore.isRetryable(e) && ++conflicts < SqlStore.MAX_ATTEMPTS) {
+          continue;
+        }
+        throw new StoreUnavailableException("pruning " + table + " failed after " + total + " rows: "
+            + e.getMessage(), e);
+      }
+      total += deleted;
+      if (deleted < PRUNE_BATCH) {
+        return total;
+      }
     }
   }
 
@@ -111,17 +142,25 @@ public final class SqlJournal {
     List<Object> args = new ArrayList<>(params);
     if (before != null) {
       Cursor c = Cursor.parse(before);
-      where.add("(ts, id) < (?, ?::UUID)");
+      where.add(BEFORE_CURSOR);
       args.add(c.time().atOffset(ZoneOffset.UTC));
       args.add(c.id());
     }
-    String sql = select + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY ts DESC, id DESC LIMIT " + (limit + 1);
+    String sql = pageQuery(select, where, limit);
     try (var rows = db.execute().query(sql, args.toArray())) {
       return rows.map(map).collect(Collectors.toCollection(ArrayList::new));
     } catch (DbClientException e) {
       throw new StoreUnavailableException("reading the journal failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Newest first. The id is read under another name: ORDER BY binds to an output column of the
+   * same name, and sorting by the id as text would stop the database reading the index in order.
+   */
+  static String pageQuery(String select, List<String> where, int limit) {
+    return select + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY ts DESC, id DESC LIMIT " + (limit + 1);
   }
 
   /** One more row than asked for was read: its presence says there is a next page; it is dropped. */

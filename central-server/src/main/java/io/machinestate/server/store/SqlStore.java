@@ -7,20 +7,33 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
 import io.machinestate.protocol.Description;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
- * The {@link Store} on PostgreSQL or CockroachDB. Each update reads the row FOR UPDATE and writes
+ * The {@link Store} on PostgreSQL or CockroachDB. Each write reads its rows FOR UPDATE and writes
  * the result in one SERIALIZABLE transaction, retried with jittered backoff when the database
- * reports a serialization conflict (SQLSTATE 40001), as CockroachDB asks clients to do.
+ * reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01), as CockroachDB asks
+ * clients to do. Writes to one machine hold its lock (striped, in this process) across the
+ * transaction and the announcement, so the {@link ChangeSink} learns of them in commit order.
+ * A COMMIT the database did not confirm is reported as {@link AmbiguousCommitException}.
  */
 public final class SqlStore implements Store {
   private static final Logger LOG = Logger.getLogger(SqlStore.class.getName());
@@ -46,6 +59,10 @@ public final class SqlStore implements Store {
   private final Clock clock;
   private final ObjectMapper json;
   private final Runnable onConflict;
+  private final MachineLocks locks = new MachineLocks(1024);
+
+  /** What one attempt of a transaction produced; it wrote something exactly when it has announcements. */
+  private record Outcome<T>(T value, List<Consumer<ChangeSink>> announcements) {}
 
   /** @param onConflict told of each serialization conflict that is retried, for metrics */
   public SqlStore(DbClient db, SqlJournal journal, WriteRules rules, ChangeSink sink, Clock clock,
@@ -61,48 +78,115 @@ public final class SqlStore implements Store {
 
   @Override
   public Description update(String machineId, Change change, UnaryOperator<Description> fn) {
-    return write(machineId, change, fn, true).orElseThrow();
+    return writeOne(new Write(machineId, change, fn), true).orElseThrow();
   }
 
   @Override
   public Optional<Description> updateExisting(String machineId, Change change, UnaryOperator<Description> fn) {
-    return write(machineId, change, fn, false);
+    return writeOne(new Write(machineId, change, fn), false);
   }
 
-  private Optional<Description> write(String machineId, Change change, UnaryOperator<Description> fn,
-      boolean create) {
+  @Override
+  public List<Optional<Description>> updateAllExisting(List<Write> writes) {
+    if (writes.isEmpty()) {
+      return List.of();
+    }
+    // rows are locked in machine-id order, so two batches sharing machines cannot deadlock
+    List<Integer> byMachine = IntStream.range(0, writes.size()).boxed()
+        .sorted(Comparator.comparing(i -> writes.get(i).machineId())).toList();
+    return write(writes.stream().map(Write::machineId).toList(), "update of " + writes.size() + " machines", tx -> {
+      List<Consumer<ChangeSink>> announcements = new ArrayList<>();
+      List<Optional<Description>> results = new ArrayList<>(Collections.nCopies(writes.size(), Optional.empty()));
+      for (int i : byMachine) {
+        results.set(i, apply(tx, writes.get(i), false, announcements));
+      }
+      return new Outcome<>(results, announcements);
+    });
+  }
+
+  @Override
+  public boolean delete(String machineId, Change change) {
+    return write(List.of(machineId), "delete of " + machineId, tx -> {
+      if (tx.delete("DELETE FROM description WHERE machine_id = ?", machineId) == 0) {
+        return new Outcome<>(false, List.of());
+      }
+      journal.record(tx, machineId, change, clock.instant(), null, null);
+      return new Outcome<>(true, List.of(s -> s.deleted(machineId)));
+    });
+  }
+
+  private Optional<Description> writeOne(Write w, boolean create) {
+    return write(List.of(w.machineId()), "update of " + w.machineId(), tx -> {
+      List<Consumer<ChangeSink>> announcements = new ArrayList<>();
+      return new Outcome<>(apply(tx, w, create, announcements), announcements);
+    });
+  }
+
+  /** Reads the row FOR UPDATE, applies the write and records it; adds its announcement if it wrote. */
+  private Optional<Description> apply(DbTransaction tx, Write w, boolean create,
+      List<Consumer<ChangeSink>> announcements) {
+    String id = w.machineId();
+    Optional<Description> previous = tx.get(SELECT_FOR_UPDATE, id).map(this::description);
+    if (previous.isEmpty() && !create) {
+      return Optional.empty();
+    }
+    Description before = previous.orElseGet(() -> Description.newDescription(clock.instant()));
+    Description after = rules.apply(id, w.fn().apply(before));
+    if (previous.isPresent() && after.equals(previous.get()) && !w.change().audited()) {
+      return previous;
+    }
+    tx.dml(UPSERT, id, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after));
+    journal.record(tx, id, w.change(), clock.instant(), previous.orElse(null), after);
+    announcements.add(s -> s.changed(id, after));
+    return Optional.of(after);
+  }
+
+  /**
+   * Runs {@code work} in a transaction while holding the machines' locks, and announces what it
+   * wrote before letting go of them: announcements of one machine thus go out in commit order.
+   */
+  private <T> T write(Collection<String> machineIds, String what, Function<DbTransaction, Outcome<T>> work) {
+    return locks.inOrder(machineIds, () -> {
+      Outcome<T> outcome = transact(what, work);
+      outcome.announcements().forEach(a -> a.accept(sink));
+      return outcome.value();
+    });
+  }
+
+  /**
+   * The one transaction runner of every write: retries serialization failures and deadlocks,
+   * including those reported by COMMIT (a definite rollback), and tells an unconfirmed COMMIT
+   * apart from a failure that wrote nothing.
+   */
+  private <T> Outcome<T> transact(String what, Function<DbTransaction, Outcome<T>> work) {
     Duration backoff = FIRST_BACKOFF;
     for (int attempt = 1; ; attempt++) {
       DbTransaction tx = null;
+      boolean committing = false;
       try {
         tx = db.transaction();
-        Optional<Description> previous = tx.get(SELECT_FOR_UPDATE, machineId).map(this::description);
-        if (previous.isEmpty() && !create) {
-          tx.rollback();
-          return Optional.empty();
+        Outcome<T> outcome = work.apply(tx);
+        if (outcome.announcements().isEmpty()) {
+          tx.rollback(); // nothing was written
+        } else {
+          committing = true;
+          tx.commit();
         }
-        Description before = previous.orElseGet(() -> Description.newDescription(clock.instant()));
-        Description after = rules.apply(machineId, fn.apply(before));
-        if (previous.isPresent() && after.equals(previous.get()) && !change.audited()) {
-          tx.rollback();
-          return previous;
-        }
-        tx.dml(UPSERT, machineId, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after));
-        journal.record(tx, machineId, change, clock.instant(), previous.orElse(null), after);
-        tx.commit();
-        sink.changed(machineId, after);
-        return Optional.of(after);
+        return outcome;
       } catch (DbClientException e) {
         rollbackQuietly(tx);
-        if (isSerializationFailure(e) && attempt < MAX_ATTEMPTS) {
+        if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
           onConflict.run();
           sleep(jitter(backoff));
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
           continue;
         }
-        throw unavailable("update of " + machineId + " failed after " + attempt + " attempt(s)", e);
+        if (committing && isOutcomeUnknown(e)) {
+          throw new AmbiguousCommitException(what + ": the database did not confirm the commit: " + rootMessage(e), e);
+        }
+        throw unavailable(what + " failed after " + attempt + " attempt(s)", e);
       } catch (RuntimeException e) {
-        rollbackQuietly(tx); // fn refused the change: nothing is written
+        rollbackQuietly(tx); // work refused the change: nothing is written
         throw e;
       }
     }
@@ -147,27 +231,6 @@ public final class SqlStore implements Store {
   }
 
   @Override
-  public boolean delete(String machineId, Change change) {
-    long deleted;
-    DbTransaction tx = null;
-    try {
-      tx = db.transaction();
-      deleted = tx.delete("DELETE FROM description WHERE machine_id = ?", machineId);
-      if (deleted > 0) {
-        journal.record(tx, machineId, change, clock.instant(), null, null);
-      }
-      tx.commit();
-    } catch (DbClientException e) {
-      rollbackQuietly(tx);
-      throw unavailable("delete of " + machineId + " failed", e);
-    }
-    if (deleted > 0) {
-      sink.deleted(machineId);
-    }
-    return deleted > 0;
-  }
-
-  @Override
   public boolean healthy() {
     try {
       return db.execute().get("SELECT 1 AS one").isPresent();
@@ -186,13 +249,30 @@ public final class SqlStore implements Store {
     }
   }
 
-  static boolean isSerializationFailure(Throwable e) {
+  /** Serialization failures and deadlocks roll the transaction back; running it again may succeed. */
+  static boolean isRetryable(Throwable e) {
+    return sqlStates(e).anyMatch(s -> s.equals("40001") || s.equals("40P01"));
+  }
+
+  /**
+   * Whether a failed COMMIT leaves the outcome unknown: CockroachDB's "result is ambiguous"
+   * (40003), or the connection lost during it (class 08, an I/O error, or the server shutting the
+   * session down, class 57P) before the server's answer arrived.
+   */
+  static boolean isOutcomeUnknown(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && "40001".equals(sql.getSQLState())) {
+      if (t instanceof IOException) {
         return true;
       }
     }
-    return false;
+    return sqlStates(e).anyMatch(s -> s.equals("40003") || s.startsWith("08") || s.startsWith("57P"));
+  }
+
+  private static Stream<String> sqlStates(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+        .filter(t -> t instanceof SQLException)
+        .map(t -> ((SQLException) t).getSQLState())
+        .filter(Objects::nonNull);
   }
 
   private static StoreUnavailableException unavailable(String what, Throwable e) {

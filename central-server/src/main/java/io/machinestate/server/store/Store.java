@@ -8,8 +8,9 @@ import java.util.function.UnaryOperator;
 /**
  * One Description per machine. Every write applies {@link WriteRules}, records the machine's
  * history (and, for audited changes, the audit trail) in the same transaction, and announces the
- * result to the store's {@link ChangeSink} once committed. Failures of the database surface as
- * {@link StoreUnavailableException}.
+ * result to the store's {@link ChangeSink} once committed; the writes of one machine are announced
+ * in the order they committed. Failures of the database surface as {@link StoreUnavailableException}
+ * (nothing was written) or, when a COMMIT went unconfirmed, {@link AmbiguousCommitException}.
  */
 public interface Store {
   /**
@@ -20,6 +21,12 @@ public interface Store {
 
   /** As {@link #update}, but only for a machine that exists; empty when it does not. */
   Optional<Description> updateExisting(String machineId, Change change, UnaryOperator<Description> fn);
+
+  /**
+   * As {@link #updateExisting} for each write, all in one transaction: all are written or none.
+   * Returns each write's result in the order given; empty for an unknown machine, which is skipped.
+   */
+  List<Optional<Description>> updateAllExisting(List<Write> writes);
 
   Optional<Description> get(String machineId);
 

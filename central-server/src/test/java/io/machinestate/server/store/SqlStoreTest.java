@@ -22,10 +22,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,7 @@ class SqlStoreTest {
   static Database database;
 
   private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
+  private final List<Integer> uptimesSeen = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger conflicts = new AtomicInteger();
   private final SqlStore store = new SqlStore(database.client(), new SqlJournal(database.client()),
       new WriteRules(List.of(new ServerConfig.Pool("Skia", "^skia-"))),
@@ -48,6 +52,9 @@ class SqlStoreTest {
         @Override
         public void changed(String machineId, Description description) {
           changes.add("changed " + machineId);
+          if (machineId.equals("skia-ordered")) {
+            uptimesSeen.add(description.deviceUptime());
+          }
         }
 
         @Override
@@ -168,6 +175,104 @@ class SqlStoreTest {
     assertEquals(1, conflicts.get());
     assertEquals(7, d.deviceUptime());
     assertEquals(42, d.battery());
+  }
+
+  @Test
+  void batchWritesKnownMachinesInOneGoAndSkipsUnknownOnes() {
+    store.update("skia-batch-a", BY_TEST, prev -> prev);
+    store.update("skia-batch-c", BY_TEST, prev -> prev);
+    changes.clear();
+    Change change = Change.audited("pc", "powercycle_state", "available");
+    List<Optional<Description>> written = store.updateAllExisting(List.of(
+        new Write("skia-batch-c", change, d -> d.toBuilder().battery(3).build()),
+        new Write("skia-batch-b", change, d -> d.toBuilder().battery(2).build()),
+        new Write("skia-batch-a", change, d -> d.toBuilder().battery(1).build())));
+    assertEquals(List.of(3, -1, 1), written.stream().map(d -> d.map(Description::battery).orElse(-1)).toList());
+    assertTrue(store.get("skia-batch-b").isEmpty());
+    assertEquals(1, store.get("skia-batch-a").orElseThrow().battery());
+    assertEquals(List.of("changed skia-batch-a", "changed skia-batch-c"), changes);
+  }
+
+  @Test
+  void refusedBatchWritesNothing() {
+    store.update("skia-refused-a", BY_TEST, prev -> prev.toBuilder().battery(10).build());
+    store.update("skia-refused-b", BY_TEST, prev -> prev.toBuilder().battery(10).build());
+    assertThrows(IllegalStateException.class, () -> store.updateAllExisting(List.of(
+        new Write("skia-refused-a", BY_TEST, d -> d.toBuilder().battery(11).build()),
+        new Write("skia-refused-b", BY_TEST, d -> {
+          throw new IllegalStateException("no");
+        }))));
+    assertEquals(10, store.get("skia-refused-a").orElseThrow().battery());
+  }
+
+  @Test
+  void deletesRacingAnotherReplicasUpdatesAreRetried() throws Exception {
+    // A second store is a second replica: its locks do not order this one's writes, the database must.
+    AtomicInteger deleteConflicts = new AtomicInteger();
+    SqlStore replica = new SqlStore(database.client(), new SqlJournal(database.client()), new WriteRules(List.of()),
+        new ChangeSink() {
+          @Override
+          public void changed(String machineId, Description description) {}
+
+          @Override
+          public void deleted(String machineId) {}
+        }, Clock.systemUTC(), Json.newMapper(), deleteConflicts::incrementAndGet);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < 2; w++) {
+        futures.add(pool.submit(() -> {
+          while (deleteConflicts.get() < 5 && System.nanoTime() < deadline) {
+            store.update("skia-deleted", BY_TEST, prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build());
+          }
+        }));
+        futures.add(pool.submit(() -> {
+          while (deleteConflicts.get() < 5 && System.nanoTime() < deadline) {
+            replica.delete("skia-deleted", BY_TEST);
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(); // a delete that gave up would throw StoreUnavailableException here
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertTrue(deleteConflicts.get() >= 5, "deletes met only " + deleteConflicts.get() + " conflicts");
+  }
+
+  @Test
+  void announcementsOfOneMachineFollowCommitOrder() throws Exception {
+    store.update("skia-ordered", BY_TEST, prev -> prev);
+    store.update("skia-ordered-too", BY_TEST, prev -> prev);
+    UnaryOperator<Description> tick = d -> d.toBuilder().deviceUptime(d.deviceUptime() + 1).build();
+    int each = 30;
+    List<Runnable> writers = List.of(
+        () -> store.update("skia-ordered", BY_TEST, tick),
+        () -> store.update("skia-ordered", BY_TEST, tick),
+        () -> store.updateExisting("skia-ordered", Change.audited("op", "toggle_mode", ""),
+            d -> tick.apply(d.toBuilder().maintenanceMode(d.maintenanceMode().isEmpty() ? "op" : "").build())),
+        () -> store.updateAllExisting(List.of(new Write("skia-ordered-too", BY_TEST, tick),
+            new Write("skia-ordered", Change.audited("pc", "powercycle_state", "available"), tick))));
+    ExecutorService pool = Executors.newFixedThreadPool(writers.size());
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Runnable w : writers) {
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            w.run();
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<Integer> expected = IntStream.rangeClosed(0, writers.size() * each).boxed().toList();
+    assertEquals(expected, uptimesSeen);
   }
 
   @Test
