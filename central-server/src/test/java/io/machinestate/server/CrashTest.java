@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,11 +38,11 @@ class CrashTest {
           started.add(server.process.toHandle());
           server.process.toHandle().descendants().forEach(started::add);
 
-          Agents agents = new Agents(4, server::port, "crash-" + round, 50_000);
-          Thread.sleep(1500);
+          Agents agents = new Agents(8, server::port, "crash-" + round, 50_000);
+          Thread.sleep(2500);
           List<ProcessHandle> victims = kill == Kill.SERVER
               ? List.of(server.process.toHandle())
-              : java.util.stream.Stream.concat(java.util.stream.Stream.of(server.process.toHandle()),
+              : Stream.concat(Stream.of(server.process.toHandle()),
                   server.process.toHandle().descendants()).toList();
           victims.forEach(ProcessHandle::destroyForcibly);
           agents.close();

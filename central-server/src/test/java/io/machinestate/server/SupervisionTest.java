@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.machinestate.protocol.Paths;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -44,7 +45,7 @@ class SupervisionTest {
       Matcher ready = READY.matcher(server.log());
       assertTrue(ready.find(), server.log());
       // the cluster loses its control file, so PostgreSQL cannot start again there
-      java.nio.file.Files.move(dataDir.resolve("pgdata/global/pg_control"), dataDir.resolve("pg_control.moved"));
+      Files.move(dataDir.resolve("pgdata/global/pg_control"), dataDir.resolve("pg_control.moved"));
       ProcessHandle.of(Long.parseLong(ready.group(1))).orElseThrow().destroyForcibly();
       assertTrue(server.process.waitFor(90, TimeUnit.SECONDS), "server did not exit:\n" + server.log());
       assertEquals(1, server.process.exitValue(), server.log());

@@ -10,9 +10,7 @@ import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Json;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,10 +18,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The database failing under a write, for real: backends terminated mid-transaction and during
@@ -44,21 +40,10 @@ class CommitFailureTest {
     void run(Connection c) throws SQLException;
   }
 
-  @TempDir
-  static Path dataDir;
-  static Database database;
+  @RegisterExtension
+  static final TestDatabase database = new TestDatabase();
 
   private final AtomicInteger conflicts = new AtomicInteger();
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    database = Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    database.close();
-  }
 
   @Test
   void commitOnALostConnectionIsAmbiguousNotUnavailable() {
@@ -106,7 +91,7 @@ class CommitFailureTest {
 
   /** A store whose connections run {@code atCommit} first when committing. */
   private SqlStore store(AtCommit atCommit) {
-    DbClient client = JdbcClientBuilder.create().connectionPool(() -> decorated(connect(), atCommit)).build();
+    DbClient client = JdbcClientBuilder.create().connectionPool(() -> decorated(database.connect(), atCommit)).build();
     return new SqlStore(client, new SqlJournal(client), new WriteRules(List.of()), NOBODY, Clock.systemUTC(),
         Json.newMapper(), conflicts::incrementAndGet);
   }
@@ -131,25 +116,15 @@ class CommitFailureTest {
       r.next();
       pid = r.getInt(1);
     }
-    try (Connection other = connect(); Statement s = other.createStatement()) {
+    try (Connection other = database.connect(); Statement s = other.createStatement()) {
       s.execute("SELECT pg_terminate_backend(" + pid + ", 10000)"); // waits until it is gone
     }
   }
 
   private static void terminateOtherTransactions() {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect(); Statement s = c.createStatement()) {
       s.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
           + "WHERE state = 'idle in transaction' AND datname = current_database() AND pid <> pg_backend_pid()");
-    } catch (SQLException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static Connection connect() {
-    try {
-      Connection c = DriverManager.getConnection(database.url().jdbcUrl(), database.url().user(), database.url().password());
-      c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-      return c;
     } catch (SQLException e) {
       throw new AssertionError(e);
     }

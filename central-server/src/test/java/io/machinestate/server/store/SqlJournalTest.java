@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -15,26 +13,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the journal's queries run on the real database: index order for pages, batches for retention. */
 class SqlJournalTest {
-  @TempDir
-  static Path dataDir;
-  static Database database;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    database = Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    database.close();
-  }
+  @RegisterExtension
+  static final TestDatabase database = new TestDatabase();
 
   @Test
   void pagesReadTheirIndexInOrderWithoutSorting() throws Exception {
@@ -53,7 +38,7 @@ class SqlJournalTest {
   @Test
   void retentionDeletesOldRowsInBatchesAndKeepsNewOnes() throws Exception {
     int old = 2 * SqlJournal.PRUNE_BATCH + 500;
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect(); Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO history (machine_id, ts, kind, detail, user_name) SELECT 'skia-old', "
           + "now() - INTERVAL '400 days' - n * INTERVAL '1 second', 'created', '', 'test' FROM generate_series(1, "
           + old + ") AS n");
@@ -81,7 +66,7 @@ class SqlJournalTest {
 
   /** EXPLAIN in this test's own session, where table and bitmap scans are off so a small table still uses its index. */
   private static String plan(String sql, Object... params) throws Exception {
-    try (Connection c = connect()) {
+    try (Connection c = database.connect()) {
       try (Statement s = c.createStatement()) {
         s.execute("SET enable_seqscan = off");
         s.execute("SET enable_bitmapscan = off");
@@ -103,13 +88,10 @@ class SqlJournalTest {
   }
 
   private static long count(String sql) throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
     }
   }
 
-  private static Connection connect() throws Exception {
-    return DriverManager.getConnection(database.url().jdbcUrl(), database.url().user(), database.url().password());
-  }
 }

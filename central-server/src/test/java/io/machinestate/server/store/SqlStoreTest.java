@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Json;
 import io.machinestate.server.ServerConfig;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import io.machinestate.protocol.Journal.HistoryEntry;
@@ -29,19 +27,16 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store against a real embedded PostgreSQL, whose transactions run SERIALIZABLE. */
 class SqlStoreTest {
   private static final Instant NOW = Instant.parse("2026-11-24T10:00:00.123456Z");
   private static final Change BY_TEST = Change.by("test");
 
-  @TempDir
-  static Path dataDir;
-  static Database database;
+  @RegisterExtension
+  static final TestDatabase database = new TestDatabase();
 
   private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
   private final List<Integer> uptimesSeen = Collections.synchronizedList(new ArrayList<>());
@@ -63,16 +58,6 @@ class SqlStoreTest {
         }
       },
       Clock.fixed(NOW, ZoneOffset.UTC), Json.newMapper(), conflicts::incrementAndGet);
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    database = Database.openEmbedded(dataDir, DbTimeouts.DEFAULTS);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    database.close();
-  }
 
   @Test
   void transactionsAreSerializable() {
@@ -282,7 +267,7 @@ class SqlStoreTest {
   }
 
   private static void insertBehindTheStoresBack(String machineId) {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect(); Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO description (machine_id, powercycle, last_updated, description) VALUES ('"
           + machineId + "', false, now(), '{\"Battery\": 42}')");
     } catch (Exception e) {
@@ -290,14 +275,11 @@ class SqlStoreTest {
     }
   }
 
-  private static Connection connect() throws Exception {
-    return DriverManager.getConnection(database.url().jdbcUrl(), database.url().user(), database.url().password());
-  }
 
   @Test
   void historyOlderThanTheRetentionIsPruned() throws Exception {
     store.update("skia-pruned", BY_TEST, prev -> prev.toBuilder().powerCycle(true).build());
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect(); Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE history SET ts = ts - INTERVAL '100 days' WHERE machine_id = 'skia-pruned' AND kind = 'created'");
     }
     SqlJournal journal = new SqlJournal(database.client());
@@ -309,7 +291,7 @@ class SqlStoreTest {
   @Test
   void rowsAreJsonbThatOperatorsCanQuery() throws Exception {
     store.update("skia-jsonb", BY_TEST, prev -> prev.toBuilder().battery(77).build());
-    try (Connection c = connect(); Statement s = c.createStatement();
+    try (Connection c = database.connect(); Statement s = c.createStatement();
          ResultSet r = s.executeQuery("SELECT (description->>'Battery')::INT FROM description WHERE machine_id = 'skia-jsonb'")) {
       assertTrue(r.next());
       assertEquals(77, r.getInt(1));
