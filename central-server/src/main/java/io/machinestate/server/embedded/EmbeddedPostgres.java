@@ -142,7 +142,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     closed = true;
     try {
       // SIGINT is PostgreSQL's fast shutdown; Process.destroy's SIGTERM would wait for every client to leave
-      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+      if (process.isAlive()) {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+      }
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         LOG.warning("embedded PostgreSQL did not stop within 30 s; killing it (its commits are safe)");
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -219,7 +221,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
         .start();
     awaitReady(log, logStart);
     Process started = process;
-    started.onExit().thenRun(() -> exited(started));
+    // a thread of its own: a restart waits and retries, which must not tie up the common pool
+    started.onExit().thenRunAsync(() -> exited(started),
+        r -> Thread.ofPlatform().name("embedded-postgres-supervisor").daemon().start(r));
     LOG.info("embedded PostgreSQL (PID " + started.pid() + ") ready on 127.0.0.1:" + port + ", data in " + pgData);
   }
 
