@@ -20,6 +20,7 @@ import io.machinestate.server.powercycle.PowerCycleFeed;
 import io.machinestate.server.powercycle.PowerCycleService;
 import io.machinestate.server.processor.Processor;
 import io.machinestate.server.sse.SseStream;
+import io.machinestate.server.store.ChangeFeed;
 import io.machinestate.server.store.ChangeSink;
 import io.machinestate.server.store.ConnectionString;
 import io.machinestate.server.store.Database;
@@ -49,6 +50,7 @@ public final class CentralServer implements AutoCloseable {
   private final Store store;
   private final DescriptionFeed descriptions;
   private final PowerCycleFeed powerCycles;
+  private final ChangeFeed changes;
   private final WebServer server;
   private final ScheduledExecutorService pruner;
 
@@ -60,10 +62,13 @@ public final class CentralServer implements AutoCloseable {
     descriptions = new DescriptionFeed();
     powerCycles = new PowerCycleFeed();
     SqlJournal journal = new SqlJournal(database.client());
-    store = new SqlStore(database.client(), journal, new WriteRules(config.pools()),
-        ChangeSink.of(descriptions, powerCycles, metrics), clock, json, metrics::conflictRetried);
-    powerCycles.load(store.listPowerCycle());
-    metrics.load(store.list());
+    changes = new ChangeFeed(database.client(), json, ChangeSink.of(descriptions, powerCycles, metrics));
+    store = new SqlStore(database.client(), journal, new WriteRules(config.pools()), changes, clock, json,
+        metrics::conflictRetried);
+    changes.start(() -> {
+      powerCycles.load(store.listPowerCycle());
+      metrics.load(store.list());
+    });
     metrics.gauge("machineserver.sse.subscribers", "Open SSE streams", this,
         s -> s.descriptions.subscribers() + s.powerCycles.subscribers());
     if (database.embedded() != null) {
@@ -104,6 +109,7 @@ public final class CentralServer implements AutoCloseable {
     pruner.scheduleWithFixedDelay(() -> {
       prune("history", journal::pruneHistory, clock, config.historyRetention());
       prune("audit", journal::pruneAudit, clock, config.auditRetention());
+      prune("deleted_machine", changes::pruneDeletions, clock, Duration.ofDays(1));
     }, 0, 1, TimeUnit.HOURS);
   }
 
@@ -176,6 +182,7 @@ public final class CentralServer implements AutoCloseable {
   @Override
   public void close() {
     pruner.shutdownNow();
+    changes.close();
     descriptions.close();
     powerCycles.close();
     server.stop();

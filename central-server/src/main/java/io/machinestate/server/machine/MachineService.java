@@ -19,6 +19,7 @@ import io.machinestate.server.sse.SseStream;
 import io.machinestate.server.store.AmbiguousCommitException;
 import io.machinestate.server.store.Change;
 import io.machinestate.server.store.Store;
+import io.machinestate.server.store.Versioned;
 import io.machinestate.server.store.StoreUnavailableException;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
@@ -113,10 +114,11 @@ public final class MachineService implements HttpService {
     String id = RequestReader.checkedId(req.query().first(Paths.SSE_STREAM_PARAM).orElse(""));
     Principal principal = Principal.of(req);
     principal.require(principal.mayReadMachine(id), "follow " + id);
-    Mailbox<Description> box = feed.subscribe(id);
+    Mailbox<Versioned> box = feed.subscribe(id);
     try {
-      store.get(id).ifPresent(box::offerIfEmpty);
-      sse.serve(res, box, responses::string);
+      // read after subscribing, so no change falls between; the mailbox drops whichever is older
+      store.getVersioned(id).ifPresent(box::offer);
+      sse.serve(res, box, v -> responses.string(v.description()), v -> Long.toString(v.version()));
     } finally {
       feed.unsubscribe(id, box);
     }

@@ -67,16 +67,16 @@ public final class Metrics implements ChangeSink {
 
   /** Starts the per-machine gauges from what the database holds. */
   public void load(List<Description> descriptions) {
-    descriptions.forEach(d -> changed(d.dimension("id"), d));
+    descriptions.forEach(d -> changed(d.dimension("id"), 0, d));
   }
 
   @Override
-  public void changed(String machineId, Description d) {
+  public void changed(String machineId, long version, Description d) {
     machines.computeIfAbsent(machineId, MachineGauges::new).update(d);
   }
 
   @Override
-  public void deleted(String machineId) {
+  public void deleted(String machineId, long version) {
     MachineGauges gauges = machines.remove(machineId);
     if (gauges != null) {
       gauges.remove();

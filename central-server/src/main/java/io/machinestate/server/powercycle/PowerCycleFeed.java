@@ -25,7 +25,7 @@ public final class PowerCycleFeed implements ChangeSink {
   }
 
   @Override
-  public synchronized void changed(String machineId, Description description) {
+  public synchronized void changed(String machineId, long version, Description description) {
     boolean changed = description.powerCycle() ? pending.add(machineId) : pending.remove(machineId);
     if (changed) {
       broadcaster.publish(TOPIC, List.copyOf(pending));
@@ -33,7 +33,7 @@ public final class PowerCycleFeed implements ChangeSink {
   }
 
   @Override
-  public synchronized void deleted(String machineId) {
+  public synchronized void deleted(String machineId, long version) {
     if (pending.remove(machineId)) {
       broadcaster.publish(TOPIC, List.copyOf(pending));
     }

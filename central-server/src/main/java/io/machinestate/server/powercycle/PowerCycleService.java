@@ -99,7 +99,8 @@ public final class PowerCycleService implements HttpService {
     principal.require(principal.mayListPowerCycles(), "follow power cycles");
     Mailbox<List<String>> box = feed.subscribe();
     try {
-      sse.serve(res, box, responses::string);
+      // the same list gives the same id on every replica: List.hashCode is fixed by its contract
+      sse.serve(res, box, responses::string, list -> Integer.toHexString(list.hashCode()));
     } finally {
       feed.unsubscribe(box);
     }

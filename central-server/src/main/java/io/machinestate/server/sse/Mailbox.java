@@ -3,6 +3,7 @@ package io.machinestate.server.sse;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 
 /**
  * A one-slot buffer between a publisher and one SSE subscriber: a newer value replaces one not yet
@@ -11,27 +12,36 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Mailbox<T> {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final ToLongFunction<T> version; // null: every value is taken
+  private long newest = Long.MIN_VALUE;
   private T value;
   private boolean closed;
+
+  /** A mailbox that takes every value offered. */
+  public Mailbox() {
+    this(null);
+  }
+
+  /**
+   * A mailbox that takes only values of a higher {@code version} than any offered before, so a
+   * subscriber never gets an older state after a newer one, whatever order they were offered in.
+   */
+  public Mailbox(ToLongFunction<T> version) {
+    this.version = version;
+  }
 
   public void offer(T v) {
     lock.lock();
     try {
+      if (version != null) {
+        long n = version.applyAsLong(v);
+        if (n <= newest) {
+          return;
+        }
+        newest = n;
+      }
       value = v;
       changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Offers {@code v} unless a newer value arrived first. */
-  public void offerIfEmpty(T v) {
-    lock.lock();
-    try {
-      if (value == null) {
-        value = v;
-        changed.signalAll();
-      }
     } finally {
       lock.unlock();
     }

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -20,14 +19,17 @@ import java.util.function.Function;
  */
 public final class SseStream {
   private final Duration heartbeat;
-  private final AtomicLong ids = new AtomicLong();
 
   public SseStream(Duration heartbeat) {
     this.heartbeat = heartbeat;
   }
 
-  /** @param encode one line of text: JSON without newlines */
-  public <T> void serve(ServerResponse res, Mailbox<T> box, Function<T, String> encode) {
+  /**
+   * @param encode one line of text: JSON without newlines
+   * @param id the message's {@code id:}, the same for the same state on every replica, so that a
+   *     client resuming with {@code Last-Event-ID} on another replica means the same thing there
+   */
+  public <T> void serve(ServerResponse res, Mailbox<T> box, Function<T, String> encode, Function<T, String> id) {
     res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "text/event-stream"))
         .header(HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache"))
         .header(HeaderValues.create("X-Accel-Buffering", "no"));
@@ -41,7 +43,7 @@ public final class SseStream {
         if (value == null) {
           write(out, ": heartbeat\n\n");
         } else {
-          write(out, "id: " + ids.incrementAndGet() + "\ndata: " + encode.apply(value) + "\n\n");
+          write(out, "id: " + id.apply(value) + "\ndata: " + encode.apply(value) + "\n\n");
         }
       }
     } catch (InterruptedException e) {

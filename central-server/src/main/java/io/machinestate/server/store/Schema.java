@@ -53,7 +53,19 @@ public final class Schema {
             user_name TEXT NOT NULL
           )""",
           "CREATE INDEX IF NOT EXISTS history_machine_ts ON history (machine_id, ts DESC, id DESC)",
-          "CREATE INDEX IF NOT EXISTS history_ts ON history (ts)"));
+          "CREATE INDEX IF NOT EXISTS history_ts ON history (ts)"),
+      // what replicas poll to learn of each other's changes (ChangeFeed)
+      List.of(
+          "ALTER TABLE description ADD COLUMN IF NOT EXISTS version INT8 NOT NULL DEFAULT 0",
+          "ALTER TABLE description ADD COLUMN IF NOT EXISTS changed_at TIMESTAMPTZ NOT NULL DEFAULT now()",
+          "CREATE INDEX IF NOT EXISTS description_changed_at ON description (changed_at)",
+          """
+          CREATE TABLE IF NOT EXISTS deleted_machine (
+            machine_id TEXT PRIMARY KEY,
+            version INT8 NOT NULL,
+            changed_at TIMESTAMPTZ NOT NULL
+          )""",
+          "CREATE INDEX IF NOT EXISTS deleted_machine_changed_at ON deleted_machine (changed_at)"));
 
   public static final int VERSION = MIGRATIONS.size();
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,14 +44,21 @@ public final class SqlStore implements Store {
   private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
 
   private static final String SELECT_FOR_UPDATE =
-      "SELECT description::TEXT AS d FROM description WHERE machine_id = ? FOR UPDATE";
+      "SELECT description::TEXT AS d, version FROM description WHERE machine_id = ? FOR UPDATE";
+  // clock_timestamp(), not now(): the time of the write itself, close to the commit, which is what
+  // the replicas' ChangeFeed polls by
   private static final String UPSERT = """
-      INSERT INTO description (machine_id, powercycle, last_updated, description)
-      VALUES (?, ?, ?, ?::JSONB)
+      INSERT INTO description (machine_id, powercycle, last_updated, description, version, changed_at)
+      VALUES (?, ?, ?, ?::JSONB, ?, clock_timestamp())
       ON CONFLICT (machine_id) DO UPDATE SET
         powercycle = excluded.powercycle,
         last_updated = excluded.last_updated,
-        description = excluded.description""";
+        description = excluded.description,
+        version = excluded.version,
+        changed_at = excluded.changed_at""";
+  private static final String TOMBSTONE = """
+      INSERT INTO deleted_machine (machine_id, version, changed_at) VALUES (?, ?, clock_timestamp())
+      ON CONFLICT (machine_id) DO UPDATE SET version = excluded.version, changed_at = excluded.changed_at""";
 
   private final DbClient db;
   private final SqlJournal journal;
@@ -107,11 +115,15 @@ public final class SqlStore implements Store {
   @Override
   public boolean delete(String machineId, Change change) {
     return write(List.of(machineId), "delete of " + machineId, tx -> {
-      if (tx.delete("DELETE FROM description WHERE machine_id = ?", machineId) == 0) {
+      Optional<Long> previous = tx.get(SELECT_FOR_UPDATE, machineId).map(SqlStore::version);
+      if (previous.isEmpty()) {
         return new Outcome<>(false, List.of());
       }
+      long version = nextVersion(previous.get());
+      tx.delete("DELETE FROM description WHERE machine_id = ?", machineId);
+      tx.dml(TOMBSTONE, machineId, version); // so that other replicas learn of it
       journal.record(tx, machineId, change, clock.instant(), null, null);
-      return new Outcome<>(true, List.of(s -> s.deleted(machineId)));
+      return new Outcome<>(true, List.of(s -> s.deleted(machineId, version)));
     });
   }
 
@@ -126,18 +138,19 @@ public final class SqlStore implements Store {
   private Optional<Description> apply(DbTransaction tx, Write w, boolean create,
       List<Consumer<ChangeSink>> announcements) {
     String id = w.machineId();
-    Optional<Description> previous = tx.get(SELECT_FOR_UPDATE, id).map(this::description);
+    Optional<Versioned> previous = tx.get(SELECT_FOR_UPDATE, id).map(this::versioned);
     if (previous.isEmpty() && !create) {
       return Optional.empty();
     }
-    Description before = previous.orElseGet(() -> Description.newDescription(clock.instant()));
+    Description before = previous.map(Versioned::description).orElseGet(() -> Description.newDescription(clock.instant()));
     Description after = rules.apply(id, w.fn().apply(before));
-    if (previous.isPresent() && after.equals(previous.get()) && !w.change().audited()) {
-      return previous;
+    if (previous.isPresent() && after.equals(before) && !w.change().audited()) {
+      return Optional.of(before);
     }
-    tx.dml(UPSERT, id, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after));
-    journal.record(tx, id, w.change(), clock.instant(), previous.orElse(null), after);
-    announcements.add(s -> s.changed(id, after));
+    long version = nextVersion(previous.map(Versioned::version).orElse(0L));
+    tx.dml(UPSERT, id, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version);
+    journal.record(tx, id, w.change(), clock.instant(), previous.map(Versioned::description).orElse(null), after);
+    announcements.add(s -> s.changed(id, version, after));
     return Optional.of(after);
   }
 
@@ -202,10 +215,15 @@ public final class SqlStore implements Store {
 
   @Override
   public Optional<Description> get(String machineId) {
+    return getVersioned(machineId).map(Versioned::description);
+  }
+
+  @Override
+  public Optional<Versioned> getVersioned(String machineId) {
     try {
       return db.execute()
-          .get("SELECT description::TEXT AS d FROM description WHERE machine_id = ?", machineId)
-          .map(this::description);
+          .get("SELECT description::TEXT AS d, version FROM description WHERE machine_id = ?", machineId)
+          .map(this::versioned);
     } catch (DbClientException e) {
       throw unavailable("read of " + machineId + " failed", e);
     }
@@ -240,7 +258,28 @@ public final class SqlStore implements Store {
     }
   }
 
+  /**
+   * Above the last one, and at least the time in microseconds: a machine deleted and created again
+   * starts above the version its deletion had, with no need to remember it.
+   */
+  private long nextVersion(long previous) {
+    Instant now = clock.instant();
+    return Math.max(previous + 1, now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+  }
+
+  private static long version(DbRow row) {
+    return row.column("version").get(Number.class).longValue();
+  }
+
+  private Versioned versioned(DbRow row) {
+    return new Versioned(version(row), description(row));
+  }
+
   private Description description(DbRow row) {
+    return description(json, row);
+  }
+
+  static Description description(ObjectMapper json, DbRow row) {
     String text = row.column("d").get(String.class);
     try {
       return json.readValue(text, Description.class);
@@ -248,6 +287,7 @@ public final class SqlStore implements Store {
       throw new IllegalStateException("stored Description is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
+
 
   /** Serialization failures and deadlocks roll the transaction back; running it again may succeed. */
   static boolean isRetryable(Throwable e) {

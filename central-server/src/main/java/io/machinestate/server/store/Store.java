@@ -30,6 +30,9 @@ public interface Store {
 
   Optional<Description> get(String machineId);
 
+  /** The machine's Description with its version, for streams that resume across replicas. */
+  Optional<Versioned> getVersioned(String machineId);
+
   /** All Descriptions, ordered by machine id. */
   List<Description> list();
 

@@ -19,13 +19,16 @@ class MailboxTest {
   }
 
   @Test
-  void offerIfEmptyDoesNotOverwriteANewerValue() throws Exception {
-    Mailbox<String> box = new Mailbox<>();
-    box.offer("newer");
-    box.offerIfEmpty("older");
-    assertEquals("newer", box.take(Duration.ZERO));
-    box.offerIfEmpty("first");
-    assertEquals("first", box.take(Duration.ZERO));
+  void versionedMailboxNeverGoesBackwards() throws Exception {
+    Mailbox<Long> box = new Mailbox<>(v -> v);
+    box.offer(7L);
+    box.offer(5L); // offered late, older than what is waiting
+    assertEquals(7L, box.take(Duration.ZERO));
+    box.offer(7L); // already taken
+    box.offer(6L);
+    assertNull(box.take(Duration.ZERO));
+    box.offer(8L);
+    assertEquals(8L, box.take(Duration.ZERO));
   }
 
   @Test

@@ -29,10 +29,10 @@ class CommitFailureTest {
   private static final Change BY_TEST = Change.by("test");
   private static final ChangeSink NOBODY = new ChangeSink() {
     @Override
-    public void changed(String machineId, Description description) {}
+    public void changed(String machineId, long version, Description description) {}
 
     @Override
-    public void deleted(String machineId) {}
+    public void deleted(String machineId, long version) {}
   };
 
   /** What a connection does when asked to commit, before (or instead of) committing. */

@@ -45,7 +45,7 @@ class SqlStoreTest {
       new WriteRules(List.of(new ServerConfig.Pool("Skia", "^skia-"))),
       new ChangeSink() {
         @Override
-        public void changed(String machineId, Description description) {
+        public void changed(String machineId, long version, Description description) {
           changes.add("changed " + machineId);
           if (machineId.equals("skia-ordered")) {
             uptimesSeen.add(description.deviceUptime());
@@ -53,7 +53,7 @@ class SqlStoreTest {
         }
 
         @Override
-        public void deleted(String machineId) {
+        public void deleted(String machineId, long version) {
           changes.add("deleted " + machineId);
         }
       },
@@ -197,10 +197,10 @@ class SqlStoreTest {
     SqlStore replica = new SqlStore(database.client(), new SqlJournal(database.client()), new WriteRules(List.of()),
         new ChangeSink() {
           @Override
-          public void changed(String machineId, Description description) {}
+          public void changed(String machineId, long version, Description description) {}
 
           @Override
-          public void deleted(String machineId) {}
+          public void deleted(String machineId, long version) {}
         }, Clock.systemUTC(), Json.newMapper(), deleteConflicts::incrementAndGet);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
