@@ -1,0 +1,110 @@
+package io.machinestate.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.machinestate.protocol.Annotation;
+import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Json;
+import io.machinestate.server.ServerConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two replicas on one database, each a store with its feed: each learns of the other's changes. */
+class ChangeFeedTest {
+  private static final Change BY_TEST = Change.by("test");
+
+  @RegisterExtension
+  static final TestDatabase database = new TestDatabase();
+
+  /** What one replica's sinks were told, in order. */
+  record Told(String machineId, long version, String note) {}
+
+  static final class Replica implements ChangeSink, AutoCloseable {
+    final BlockingQueue<Told> told = new LinkedBlockingQueue<>();
+    final ChangeFeed feed = new ChangeFeed(database.client(), Json.newMapper(), this);
+    final SqlStore store = new SqlStore(database.client(), new SqlJournal(database.client()),
+        new WriteRules(List.of(new ServerConfig.Pool("Skia", ".*"))), feed, Clock.systemUTC(), Json.newMapper(),
+        () -> {});
+
+    Replica() {
+      feed.start(() -> {});
+    }
+
+    @Override
+    public void changed(String machineId, long version, Description d) {
+      told.add(new Told(machineId, version, d.note().message()));
+    }
+
+    @Override
+    public void deleted(String machineId, long version) {
+      told.add(new Told(machineId, version, null));
+    }
+
+    Told next() throws InterruptedException {
+      Told t = told.poll(ChangeFeed.WINDOW.plusSeconds(3).toMillis(), TimeUnit.MILLISECONDS);
+      assertTrue(t != null, "nothing told");
+      return t;
+    }
+
+    @Override
+    public void close() {
+      feed.close();
+    }
+  }
+
+  @Test
+  void eachReplicaIsToldOfTheOthersChangesOnceAndInOrder() throws Exception {
+    try (Replica a = new Replica(); Replica b = new Replica()) {
+      a.store.update("skia-feed", BY_TEST, d -> note(d, "one"));
+      Told atA = a.next();
+      Told atB = b.next();
+      assertEquals(atA, atB);
+      assertEquals("one", atB.note());
+
+      b.store.update("skia-feed", BY_TEST, d -> note(d, "two"));
+      Told two = a.next();
+      assertEquals("two", two.note());
+      assertTrue(two.version() > atA.version());
+      assertEquals(two, b.next());
+
+      a.store.delete("skia-feed", Change.audited("test", "delete_machine", ""));
+      Told deleted = a.next();
+      assertEquals(new Told("skia-feed", deleted.version(), null), deleted);
+      assertEquals(deleted, b.next());
+
+      // created again after its deletion: a higher version, so told again
+      b.store.update("skia-feed", BY_TEST, d -> note(d, "again"));
+      assertEquals("again", a.next().note());
+      assertEquals("again", b.next().note());
+
+      // nothing more: polls that see the same rows again tell nobody twice
+      Thread.sleep(ChangeFeed.WINDOW.plus(ChangeFeed.INTERVAL.multipliedBy(2)).toMillis());
+      assertEquals(List.of(), List.copyOf(a.told));
+      assertEquals(List.of(), List.copyOf(b.told));
+    }
+  }
+
+  @Test
+  void aReplicaStartingLaterIsToldOnlyOfWhatChangesAfter() throws Exception {
+    try (Replica a = new Replica()) {
+      a.store.update("skia-before", BY_TEST, d -> note(d, "before"));
+      a.next();
+      try (Replica late = new Replica()) {
+        a.store.update("skia-after", BY_TEST, d -> note(d, "after"));
+        assertEquals("after", late.next().note());
+        assertEquals(null, late.told.poll(ChangeFeed.INTERVAL.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS));
+      }
+    }
+  }
+
+  private static Description note(Description d, String message) {
+    return d.toBuilder().note(new Annotation(message, "test", Instant.now())).build();
+  }
+}
