@@ -29,6 +29,7 @@ class DatabaseDownTest {
       assertEquals("database unavailable, nothing was changed; retry later", event.body());
       assertEquals(503, http.post(Paths.TOGGLE_MODE + "skia-db").status());
       assertEquals(503, http.get(Paths.HEALTHZ).status());
+      assertEquals(200, http.get(Paths.LIVEZ).status()); // alive: no reason to restart it
       String metrics = http.get(Paths.METRICS).body();
       assertEquals(true, metrics.contains("machineserver_store_update_failures_total 1.0"), metrics);
     }

@@ -74,7 +74,8 @@ class DatabaseFaultTest {
     System.out.printf("database %s: %d events acknowledged, statuses %s, slowest answer %d ms%n",
         what, agents.acked().size(), statuses, agents.slowestMillis());
     assertTrue(statuses.getOrDefault(503, 0) > 0, "the outage was not seen: " + statuses);
-    assertEquals(Set.of(200, 503), statuses.keySet(), "only successes and 503s are expected: " + statuses);
+    // 504: a COMMIT cut off by the outage, whose outcome the server cannot know
+    assertTrue(Set.of(200, 503, 504).containsAll(statuses.keySet()), "unexpected statuses: " + statuses);
   }
 
   private static void awaitRecovery(int port) throws InterruptedException {

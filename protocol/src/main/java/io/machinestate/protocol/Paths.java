@@ -37,7 +37,10 @@ public final class Paths {
   /** New: one machine's state history, newest first; query parameters limit, before. */
   public static final String MACHINE_HISTORY = "/json/v1/machine/history/";
 
+  /** 200 while the database answers: readiness. */
   public static final String HEALTHZ = "/healthz";
+  /** 200 while the process serves HTTP, whatever its database does: liveness. */
+  public static final String LIVEZ = "/livez";
   public static final String METRICS = "/metrics";
 
   /** A path of the form {@code prefix + id}, the id escaped for a single path segment. */

@@ -42,7 +42,7 @@ public final class Authenticator implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().path();
-    if (path.equals(Paths.HEALTHZ) || path.equals(Paths.METRICS)) {
+    if (path.equals(Paths.HEALTHZ) || path.equals(Paths.LIVEZ) || path.equals(Paths.METRICS)) {
       chain.proceed(); // probes and scrapers carry no credentials
       return;
     }

@@ -7,7 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.machinestate.protocol.Paths;
 import io.machinestate.server.store.Store;
 
-/** The Prometheus scrape endpoint and the Kubernetes health check. */
+/** The Prometheus scrape endpoint and the health checks: readiness (the database answers) and liveness. */
 public final class MetricsService implements HttpService {
   private final Metrics metrics;
   private final Store store;
@@ -22,6 +22,8 @@ public final class MetricsService implements HttpService {
     rules.get(Paths.METRICS, (req, res) -> res
             .header(HeaderValues.create("Content-Type", "text/plain; version=0.0.4; charset=utf-8"))
             .send(metrics.scrape()))
+        // a database outage must not get every replica restarted: liveness does not ask it
+        .get(Paths.LIVEZ, (req, res) -> res.header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN).send("ok"))
         .get(Paths.HEALTHZ, (req, res) -> {
           boolean up = store.healthy();
           res.status(up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503)
