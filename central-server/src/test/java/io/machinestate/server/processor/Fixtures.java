@@ -16,8 +16,8 @@ final class Fixtures {
 
   /**
    * What {@link #DUMPSYS_THERMALSERVICE} holds as current temperatures. Not in it: the cached
-   * section (BIG=81.5), negative values, and everything after "Current cooling devices from HAL:"
-   * (not_current=99.0).
+   * section (BIG=81.5), negative values, sensors of negative type (neutral_therm, mType=-1), and
+   * everything after "Current cooling devices from HAL:" (not_current=99.0).
    */
   static final Map<String, Double> THERMALSERVICE_TEMPERATURES = Map.ofEntries(
       entry("soft_ocp_gpu", 8.9),
@@ -27,7 +27,6 @@ final class Fixtures {
       entry("BIG", 33.800003),
       entry("LITTLE", 27.000002),
       entry("critical-battery-cell", 0.0),
-      entry("neutral_therm", 22.912),
       entry("battery_cycle", 412.0),
       entry("vdroop1", 1.05),
       entry("battery", 22.1));
