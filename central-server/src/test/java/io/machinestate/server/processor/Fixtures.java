@@ -13,6 +13,12 @@ final class Fixtures {
   static final String GETPROP = read("getprop_pixel7.txt");
   static final String DUMPSYS_BATTERY = read("dumpsys_battery.txt");
   static final String DUMPSYS_THERMALSERVICE = read("dumpsys_thermalservice.txt");
+  /** A Snapdragon phone under load: cpu-1-2-usr is at 41.7 °C in the current section. */
+  static final String THERMALSERVICE_SNAPDRAGON_HOT = read("thermalservice_snapdragon_hot.txt");
+  /** A Tensor phone that reports current limits in milli-units and has hot virtual sensors of type -1. */
+  static final String THERMALSERVICE_TENSOR_MILLIDEGREES = read("thermalservice_tensor_millidegrees.txt");
+  /** A Samsung phone with TYPE_ sensor names, a space-indented cached line and a -99.9 "not measured". */
+  static final String THERMALSERVICE_SAMSUNG = read("thermalservice_samsung.txt");
 
   /**
    * What {@link #DUMPSYS_THERMALSERVICE} holds as current temperatures. Not in it: the cached
