@@ -1,12 +1,13 @@
 package io.machinestate.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.machinestate.protocol.Json;
 import io.machinestate.server.audit.AuditService;
 import io.machinestate.server.auth.Authenticator;
 import io.machinestate.server.auth.FailureThrottle;
+import io.machinestate.server.auth.LoginStatusService;
 import io.machinestate.server.embedded.EmbeddedPostgres;
 import io.machinestate.server.http.ErrorHandlers;
 import io.machinestate.server.http.RequestReader;
@@ -57,7 +58,7 @@ public final class CentralServer implements AutoCloseable {
   private CentralServer(ServerConfig config, Database database) {
     this.database = database;
     Clock clock = Clock.systemUTC();
-    ObjectMapper json = Json.newMapper();
+    JsonMapper json = Json.newMapper();
     Metrics metrics = new Metrics(clock);
     descriptions = new DescriptionFeed();
     powerCycles = new PowerCycleFeed();
@@ -87,6 +88,7 @@ public final class CentralServer implements AutoCloseable {
         .register(new OperatorService(store, clock, requests, responses))
         .register(new PowerCycleService(store, powerCycles, sse, requests, responses))
         .register(new AuditService(journal, responses))
+        .register(new LoginStatusService(responses))
         .register(new MetricsService(metrics, store));
     ErrorHandlers.register(routing);
 

@@ -17,6 +17,7 @@ import io.machinestate.server.TestHttp.Reply;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -106,7 +107,7 @@ class ApiTest {
     assertEquals(404, http.post(Paths.SET_NOTE + "skia-nobody", "{\"Message\":\"hi\"}").status());
     assertEquals(404, http.post(Paths.SET_ATTACHED_DEVICE + "skia-nobody", "{\"AttachedDevice\":\"adb\"}").status());
     assertEquals(404, http.post(Paths.SUPPLY_CHROMEOS + "skia-nobody",
-        "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{}}").status());
+        "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{\"gpu\":[\"x\"]}}").status());
   }
 
   @Test
@@ -203,17 +204,46 @@ class ApiTest {
   void supplyChromeOS() throws Exception {
     http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-cros"));
     assertEquals(400, http.post(Paths.SUPPLY_CHROMEOS + "skia-cros", "{\"SSHUserIP\":\"root@h\"}").status());
-    assertEquals(400, http.post(Paths.SUPPLY_CHROMEOS + "skia-cros", "{\"SuppliedDimensions\":{}}").status());
+    assertEquals(400, http.post(Paths.SUPPLY_CHROMEOS + "skia-cros", "{\"SuppliedDimensions\":{\"gpu\":[\"x\"]}}").status());
+    // as the Go server: empty SuppliedDimensions are missing fields
+    Reply empty = http.post(Paths.SUPPLY_CHROMEOS + "skia-cros", "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{}}");
+    assertEquals(400, empty.status());
+    assertTrue(empty.body().startsWith("Missing fields"), empty.body());
     Reply badIp = http.post(Paths.SUPPLY_CHROMEOS + "skia-cros",
         "{\"SSHUserIP\":\"root@h; reboot\",\"SuppliedDimensions\":{\"gpu\":[\"x\"]}}");
     assertEquals(400, badIp.status());
     assertTrue(badIp.body().contains("SSHUserIP"), badIp.body());
 
+    Instant asked = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     assertEquals(200, http.post(Paths.SUPPLY_CHROMEOS + "skia-cros",
-        "{\"SSHUserIP\":\"root@skia-sparky360-03\",\"SuppliedDimensions\":{\"gpu\":[\"MaliG52\"]}}").status());
+        "{\"SSHUserIP\":\"root@skia-sparky360-03\",\"SuppliedDimensions\":{\"gpu\":[\"MaliG52\"],\"cpu\":[]}}").status());
     Description d = description("skia-cros");
     assertEquals("root@skia-sparky360-03", d.sshUserIP());
+    // a dimension without values is not kept, as the Go store dropped it
     assertEquals(Map.of("gpu", List.of("MaliG52")), d.suppliedDimensions());
+    assertFalse(d.lastUpdated().isBefore(asked), d.lastUpdated() + " before " + asked); // as in Go, now
+  }
+
+  @Test
+  void requestKeysMatchCaseInsensitivelyAsGoDecodedThem() throws Exception {
+    http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-keys"));
+    assertEquals(200, http.post(Paths.SET_NOTE + "skia-keys", "{\"message\":\"swapped the cable\"}").status());
+    assertEquals("swapped the cable", description("skia-keys").note().message());
+    assertEquals(200, http.post(Paths.SET_ATTACHED_DEVICE + "skia-keys", "{\"attacheddevice\":\"ios\"}").status());
+    assertEquals(AttachedDevice.IOS, description("skia-keys").attachedDevice());
+    assertEquals(200, http.post(Paths.MACHINE_EVENT, "{\"Type\":\"raw_state\",\"Host\":{\"Name\":\"skia-keys\","
+        + "\"Version\":\"v9\"},\"IOS\":{\"Device_Type\":\"iPhone15,2\",\"Battery\":80}}").status());
+    Description d = description("skia-keys");
+    assertEquals("v9", d.version());
+    assertEquals(List.of("iPhone15,2"), d.dimensions().get("device_type"));
+    // replies keep their exact keys
+    assertTrue(http.get(Paths.withId(Paths.MACHINE_DESCRIPTION, "skia-keys")).body().contains("\"AttachedDevice\":\"ios\""));
+  }
+
+  @Test
+  void loginStatusWithoutAuthentication() {
+    assertEquals(new Reply(200, "{\"email\":\"\",\"roles\":[\"viewer\",\"editor\"],\"role\":\"open\"}"),
+        http.get(Paths.LOGIN_STATUS));
   }
 
   @Test

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -25,7 +24,7 @@ public final class Json {
   private Json() {}
 
   /** A new mapper; it is thread-safe, so make one per program and share it. */
-  public static ObjectMapper newMapper() {
+  public static JsonMapper newMapper() {
     SimpleModule goTypes = new SimpleModule("go-types")
         .addSerializer(Instant.class, new InstantSerializer())
         .addDeserializer(Instant.class, new InstantDeserializer())

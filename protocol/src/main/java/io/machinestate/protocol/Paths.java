@@ -37,6 +37,9 @@ public final class Paths {
   /** New: one machine's state history, newest first; query parameters limit, before. */
   public static final String MACHINE_HISTORY = "/json/v1/machine/history/";
 
+  /** Who the caller is, in the Go server's {@code {"email": ..., "roles": [...]}} shape. */
+  public static final String LOGIN_STATUS = "/loginstatus/";
+
   /** 200 while the database answers: readiness. */
   public static final String HEALTHZ = "/healthz";
   /** 200 while the process serves HTTP, whatever its database does: liveness. */

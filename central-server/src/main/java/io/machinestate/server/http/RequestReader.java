@@ -1,7 +1,9 @@
 package io.machinestate.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
@@ -19,8 +21,13 @@ public final class RequestReader {
 
   private final ObjectMapper json;
 
-  public RequestReader(ObjectMapper json) {
-    this.json = json;
+  /**
+   * Keys of request bodies match case-insensitively, as Go's decoder matched them: Go tools and
+   * scripts that send {@code {"message": ...}} for {@code Message} keep working. Replies keep
+   * their exact keys.
+   */
+  public RequestReader(JsonMapper json) {
+    this.json = json.rebuild().enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES).build();
   }
 
   /** The body as {@code type}; 400 when it is not valid JSON for it, 413 when too large. */

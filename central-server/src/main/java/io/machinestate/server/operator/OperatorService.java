@@ -21,7 +21,9 @@ import io.machinestate.server.store.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -117,18 +119,30 @@ public final class OperatorService implements HttpService {
         .note(new Annotation(body.message(), user, now)).build());
   }
 
+  /**
+   * As the Go server: both fields must be non-empty, dimensions without values are not kept (its
+   * store dropped them), and LastUpdated is now.
+   */
   private void supplyChromeOS(ServerRequest req, ServerResponse res) {
     String text = requests.text(req);
     SupplyChromeOSRequest body = requests.parse(text, SupplyChromeOSRequest.class);
-    if (body.sshUserIP() == null || body.sshUserIP().isEmpty() || body.suppliedDimensions() == null) {
-      throw new HttpException("SSHUserIP and SuppliedDimensions are both required", Status.BAD_REQUEST_400);
+    if (body.sshUserIP() == null || body.sshUserIP().isEmpty()
+        || body.suppliedDimensions() == null || body.suppliedDimensions().isEmpty()) {
+      throw new HttpException("Missing fields: SSHUserIP and SuppliedDimensions are both required",
+          Status.BAD_REQUEST_400);
     }
     if (!SSH_USER_IP.matcher(body.sshUserIP()).matches()) {
       throw new HttpException("invalid SSHUserIP \"" + body.sshUserIP() + "\": want " + SSH_USER_IP.pattern(),
           Status.BAD_REQUEST_400);
     }
+    Map<String, List<String>> supplied = new TreeMap<>();
+    body.suppliedDimensions().forEach((key, values) -> {
+      if (values != null && !values.isEmpty()) {
+        supplied.put(key, values.stream().map(v -> v == null ? "" : v).toList()); // Go reads null as ""
+      }
+    });
     act(req, res, "supply_chromeos", text, (d, user, now) -> d.toBuilder()
-        .sshUserIP(body.sshUserIP()).suppliedDimensions(body.suppliedDimensions()).build());
+        .sshUserIP(body.sshUserIP()).suppliedDimensions(supplied).lastUpdated(now).build());
   }
 
   private void clearQuarantined(ServerRequest req, ServerResponse res) {

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * given twice keeps its last value.
  */
 final class AndroidProperties {
-  // Greedy like the Go implementation's regexp: a value may itself hold brackets.
-  private static final Pattern LINE = Pattern.compile("^\\[(.+)\\]:\\s*\\[(.*)\\]", Pattern.MULTILINE);
+  // As the Go server's regexp reads it: greedy, so a value may itself hold brackets; only "\n"
+  // ends a line (UNIX_LINES); Go's \s has no vertical tab.
+  private static final Pattern LINE =
+      Pattern.compile("^\\[(.+)\\]:[\t\n\f\r ]*\\[(.*)\\]", Pattern.MULTILINE | Pattern.UNIX_LINES);
 
   private final Map<String, String> properties;
 
@@ -67,8 +69,13 @@ final class AndroidProperties {
 
   /**
    * The build id; then the build id with the incremental build number, because some vendors ship
-   * updates without changing the build id; then the upper-case first letters (the Android release
-   * letter, e.g. "T" for TQ3A.230901.001); sorted.
+   * updates without changing the build id; then the first characters (the Android release letter,
+   * e.g. "T" for TQ3A.230901.001); sorted.
+   *
+   * <p>A first character is added as the Go server added it: when it is ASCII and not a lower-case
+   * letter, so a digit too ("12345" adds "1"), and never a non-ASCII character (Go took the first
+   * byte, which upper-casing changes). The Go server crashed on an incremental without a build id;
+   * here the incremental is then ignored.
    */
   private List<String> deviceOs() {
     List<String> os = distinct(UnaryOperator.identity(), "ro.build.id");
@@ -77,9 +84,10 @@ final class AndroidProperties {
       os.add(os.get(0) + "_" + incremental);
     }
     for (String value : List.copyOf(os)) {
-      String first = value.substring(0, 1);
-      if (Character.isUpperCase(value.charAt(0)) && !os.contains(first)) {
-        os.add(first);
+      char first = value.charAt(0);
+      String letter = String.valueOf(first);
+      if (first < 0x80 && (first < 'a' || first > 'z') && !os.contains(letter)) {
+        os.add(letter);
       }
     }
     os.sort(null);

@@ -1,9 +1,9 @@
 package io.machinestate.server.processor;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The output of {@code adb shell dumpsys battery}, indented {@code key: value} lines:
@@ -16,56 +16,62 @@ import java.util.OptionalInt;
  *   temperature: 248
  * </pre>
  *
- * A key given twice keeps its first value. Lines may end in CR LF (some devices write them so).
+ * A number is read as the Go server read it, so both servers see the same charge: the first
+ * {@code level:} (or {@code scale:}, {@code temperature:}) followed by whitespace and decimal
+ * digits; {@code level:20} without the space is no level. Unlike the Go server, the key must begin
+ * its line: Android 14 also prints {@code Capacity level: 4} (an enum, not a percentage), which the
+ * Go server took for a 4 % battery when the level line was missing. Lines may end in CR LF (some
+ * devices write them so).
  */
 final class DumpsysBattery {
   /** The battery level when it cannot be read. */
   static final int UNREADABLE = -99;
 
-  private final Map<String, String> fields;
+  private static final Pattern LEVEL = field("level");
+  private static final Pattern SCALE = field("scale");
+  private static final Pattern TEMPERATURE = field("temperature");
 
-  private DumpsysBattery(Map<String, String> fields) {
-    this.fields = fields;
+  private final String dumpsys;
+
+  private DumpsysBattery(String dumpsys) {
+    this.dumpsys = dumpsys;
   }
 
   static DumpsysBattery parse(String dumpsys) {
-    Map<String, String> fields = new HashMap<>();
-    for (String line : dumpsys.split("\n")) {
-      String trimmed = line.strip();
-      int colon = trimmed.indexOf(':');
-      if (colon > 0) {
-        fields.putIfAbsent(trimmed.substring(0, colon), trimmed.substring(colon + 1).strip());
-      }
-    }
-    return new DumpsysBattery(fields);
+    return new DumpsysBattery(dumpsys);
+  }
+
+  /** Go's {@code \s} is these five; Java's would add vertical tab. */
+  private static Pattern field(String key) {
+    return Pattern.compile("^[\t\f\r ]*" + key + ":[\t\n\f\r ]+([0-9]+)\\b", Pattern.MULTILINE | Pattern.UNIX_LINES);
   }
 
   /** The charge in percent, 100 * level / scale; {@link #UNREADABLE} when either is missing or scale is 0. */
   int percent() {
-    OptionalInt level = number("level");
-    OptionalInt scale = number("scale");
-    if (level.isEmpty() || scale.isEmpty() || scale.getAsInt() == 0) {
+    OptionalLong level = number(LEVEL);
+    OptionalLong scale = number(SCALE);
+    if (level.isEmpty() || scale.isEmpty() || scale.getAsLong() == 0) {
       return UNREADABLE;
     }
-    return (int) (100L * level.getAsInt() / scale.getAsInt());
+    return (int) (100 * level.getAsLong() / scale.getAsLong());
   }
 
   /** The battery temperature in °C; dumpsys gives tenths of a degree. */
   OptionalDouble temperature() {
-    OptionalInt tenths = number("temperature");
-    return tenths.isPresent() ? OptionalDouble.of(tenths.getAsInt() / 10.0) : OptionalDouble.empty();
+    OptionalLong tenths = number(TEMPERATURE);
+    return tenths.isPresent() ? OptionalDouble.of(tenths.getAsLong() / 10.0) : OptionalDouble.empty();
   }
 
-  /** A field made of decimal digits only, as the Go implementation accepted. */
-  private OptionalInt number(String key) {
-    String value = fields.getOrDefault(key, "");
-    if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return OptionalInt.empty();
+  /** The first match's digits; empty when there is none or it overflows, as Go's 64-bit Atoi fails. */
+  private OptionalLong number(Pattern field) {
+    Matcher m = field.matcher(dumpsys);
+    if (!m.find()) {
+      return OptionalLong.empty();
     }
     try {
-      return OptionalInt.of(Integer.parseInt(value));
+      return OptionalLong.of(Long.parseLong(m.group(1)));
     } catch (NumberFormatException tooLarge) {
-      return OptionalInt.empty();
+      return OptionalLong.empty();
     }
   }
 }

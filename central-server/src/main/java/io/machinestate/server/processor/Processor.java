@@ -18,10 +18,32 @@ import java.util.TreeMap;
  *
  * <p>The rules here leave a dimension empty when they have nothing for it; the store's write rules
  * (dropping empty dimensions, task_type, pool, quarantined, millisecond times) apply afterwards.
+ *
+ * <p>Where SPEC §4 and the Go server read device output differently, this follows the Go server, so
+ * that a lab migrating host by host gets the same Descriptions from both (see README.md,
+ * "Differences from the Go server", for what deliberately differs). This changes these rules:
+ *
+ * <ul>
+ *   <li>thermalservice: a temperature line may begin with several tabs; sensors whose {@code
+ *       mType} is negative are skipped like negative values ({@link ThermalService});
+ *   <li>dumpsys battery: {@code level}, {@code scale} and {@code temperature} need whitespace
+ *       after the colon, and the first occurrence counts ({@link DumpsysBattery});
+ *   <li>device_os gains the first character of each entry when it is ASCII and not a lower-case
+ *       letter, so a build id starting with a digit adds that digit ({@link AndroidProperties});
+ *   <li>iOS recovers with "Battery low. " (trailing space);
+ *   <li>missing device: a recovering machine whose Description names no device (no device_type,
+ *       no SSHUserIP) stays recovering with its old reason instead of leaving recovery.
+ * </ul>
+ *
+ * <p>Also beyond SPEC §4: while a machine stays in recovery its Recovering follows the latest reason
+ * (the Go server kept the first one, except for a missing device); the start time and annotation
+ * keep marking when recovery began.
  */
 public final class Processor {
   static final String LEAVING_RECOVERY = "Leaving recovery mode.";
   static final String BATTERY_LOW = "Battery low.";
+  /** The Go server's iOS reason, trailing space and all: Swarming sees it in the quarantined dimension. */
+  static final String IOS_BATTERY_LOW = "Battery low. ";
   static final String TOO_HOT = "Too hot.";
 
   private static final int MIN_BATTERY_PERCENT = 30;
@@ -150,7 +172,7 @@ public final class Processor {
     c.dims.put(Dimensions.DEVICE_TYPE, Dimensions.one(ios.deviceType()));
     int battery = ios.battery();
     boolean low = battery != DumpsysBattery.UNREADABLE && battery < MIN_BATTERY_PERCENT;
-    recovery(c, low ? BATTERY_LOW : "");
+    recovery(c, low ? IOS_BATTERY_LOW : "");
   }
 
   private void pyOCD(Change c) {
@@ -175,11 +197,13 @@ public final class Processor {
   /**
    * No sub-record: the agent could not read the device its Description names. The dimensions stay
    * as they were, so Swarming still sees what should be there while the machine is quarantined.
+   * With no device to name, a machine that was recovering stays so for its old reason, as with the
+   * Go server: a device that was unhealthy and then vanished has not shown that it is well.
    */
   private void missingDevice(Change c) {
     c.next.battery(0).temperature(null);
     c.dims.put(Dimensions.ID, Dimensions.one(c.hostName()));
-    String message = "";
+    String message = c.previous.recovering();
     List<String> deviceType = c.previous.dimensions().get(Dimensions.DEVICE_TYPE);
     if (deviceType != null && !deviceType.isEmpty()) {
       message = "Device " + GoQuote.quote(deviceType) + " has gone missing";

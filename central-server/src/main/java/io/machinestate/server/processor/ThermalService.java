@@ -17,11 +17,20 @@ import java.util.regex.Pattern;
  * 	Temperature{mValue=11900.0, mType=7, mName=ocp_gpu, mStatus=0}
  * Current cooling devices from HAL:
  * </pre>
+ *
+ * A line is read exactly as the Go server read it, because a fleet served by both must quarantine
+ * the same devices: a tab then {@code Temperature{} anywhere in the line (so one or more tabs may
+ * lead); a value of digits and dots, so negative values ("not measured": -99.9 on devices without
+ * the sensor) are skipped; an {@code mType} of digits, so sensors of type -1 (board and virtual
+ * thermistors such as {@code neutral_therm} or {@code VIRTUAL-SKIN-CHARGE}) are skipped too; and
+ * whitespace after each comma.
  */
 final class ThermalService {
   private static final String SECTION = "Current temperatures from HAL";
-  private static final Pattern TEMPERATURE =
-      Pattern.compile("^\tTemperature\\{mValue=([^,]+),\\s*mType=-?\\d+,\\s*mName=([^,]+),\\s*mStatus=");
+  private static final Pattern TEMPERATURE = Pattern.compile(
+      "\tTemperature\\{mValue=([0-9.]+),[\t\n\f\r ]+mType=[0-9]+,[\t\n\f\r ]+mName=([^,]+),[\t\n\f\r ]+mStatus=[0-9]");
+  /** Values over this come from devices that report milli-degrees. */
+  private static final double MILLI_DEGREES_ABOVE = 1000;
 
   private ThermalService() {}
 
@@ -39,26 +48,23 @@ final class ThermalService {
       }
       Matcher m = TEMPERATURE.matcher(line);
       if (m.find()) {
-        celsius(m.group(1)).ifPresent(value -> temperatures.put(m.group(2).strip(), value));
+        celsius(m.group(1)).ifPresent(value -> temperatures.put(m.group(2), value));
       }
     }
     return temperatures;
   }
 
-  /**
-   * Negative values mean "not measured" (devices report -99.9 for sensors they lack); values over
-   * 1000 come from devices that report milli-degrees.
-   */
-  private static OptionalDouble celsius(String text) {
+  /** Empty for digits and dots that are no number ("1.2.3") or too large to be finite. */
+  private static OptionalDouble celsius(String digitsAndDots) {
     double value;
     try {
-      value = Double.parseDouble(text.strip());
+      value = Double.parseDouble(digitsAndDots);
     } catch (NumberFormatException e) {
       return OptionalDouble.empty();
     }
-    if (!Double.isFinite(value) || Double.compare(value, 0.0) < 0) {
+    if (Double.isInfinite(value)) {
       return OptionalDouble.empty();
     }
-    return OptionalDouble.of(value > 1000 ? value / 1000 : value);
+    return OptionalDouble.of(value > MILLI_DEGREES_ABOVE ? value / 1000 : value);
   }
 }

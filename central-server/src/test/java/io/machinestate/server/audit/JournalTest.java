@@ -48,7 +48,7 @@ class JournalTest {
       ok(http.post(Paths.withId(Paths.POWERCYCLE_COMPLETE, M)));
       ok(http.post(Paths.SET_ATTACHED_DEVICE + M, "{\"AttachedDevice\":\"adb\"}"));
       ok(http.post(Paths.SET_NOTE + M, "{\"Message\":\"cable swapped\"}"));
-      ok(http.post(Paths.SUPPLY_CHROMEOS + M, "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{}}"));
+      ok(http.post(Paths.SUPPLY_CHROMEOS + M, "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{\"gpu\":[\"MaliG52\"]}}"));
       ok(http.post(Paths.REMOVE_DEVICE + M));
       ok(http.post(Paths.MACHINE_EVENT, TestEvents.android("skia-other")));
       ok(http.post(Paths.DELETE_MACHINE + "skia-other"));

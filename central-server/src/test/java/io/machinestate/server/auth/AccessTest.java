@@ -101,9 +101,11 @@ class AccessTest {
         new Call("POST", Paths.SET_ATTACHED_DEVICE + A, "{\"AttachedDevice\":\"adb\"}", editors),
         new Call("POST", Paths.REMOVE_DEVICE + A, "", editors),
         new Call("POST", Paths.SET_NOTE + A, "{\"Message\":\"hi\"}", editors),
-        new Call("POST", Paths.SUPPLY_CHROMEOS + A, "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{}}", editors),
+        new Call("POST", Paths.SUPPLY_CHROMEOS + A,
+            "{\"SSHUserIP\":\"root@h\",\"SuppliedDimensions\":{\"gpu\":[\"MaliG52\"]}}", editors),
         new Call("POST", Paths.CLEAR_QUARANTINED + A, "", editors),
         new Call("GET", Paths.AUDIT, "", readers),
+        new Call("GET", Paths.LOGIN_STATUS, "", TOKENS.keySet()),
         new Call("GET", Paths.withId(Paths.MACHINE_HISTORY, A), "", readers),
         new Call("POST", Paths.DELETE_MACHINE + "skia-absent", "", editors));
   }
@@ -159,6 +161,14 @@ class AccessTest {
     assertEquals(403, forbidden.status());
     assertFalse(forbidden.body().contains(TOKENS.get("agent")));
     logs.assertNeverLogged(Stream.concat(Stream.of(wrong), TOKENS.values().stream()).toArray(String[]::new));
+  }
+
+  @Test
+  void loginStatusNamesTheCaller() {
+    TestHttp.Reply editor = http("editor").get(Paths.LOGIN_STATUS);
+    assertEquals(200, editor.status());
+    assertEquals("{\"email\":\"editor\",\"roles\":[\"viewer\",\"editor\"],\"role\":\"editor\"}", editor.body());
+    assertEquals("{\"email\":\"agent\",\"roles\":[],\"role\":\"agent\"}", http("agent").get(Paths.LOGIN_STATUS).body());
   }
 
   @Test

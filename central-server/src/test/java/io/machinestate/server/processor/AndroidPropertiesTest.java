@@ -83,6 +83,28 @@ class AndroidPropertiesTest {
   }
 
   @Test
+  void aBuildIdStartingWithADigitAddsTheDigit() {
+    Map<String, List<String>> dims = AndroidProperties.parse("[ro.build.id]: [12345]\n").dimensions();
+
+    assertEquals(List.of("1", "12345"), dims.get("device_os"));
+  }
+
+  @Test
+  void firstCharacterIsAddedWhenAsciiAndNotALowerCaseLetter() {
+    assertEquals(List.of("-", "-rc1"),
+        AndroidProperties.parse("[ro.build.id]: [-rc1]\n").dimensions().get("device_os"));
+    assertEquals(List.of("\u00c9clair"),
+        AndroidProperties.parse("[ro.build.id]: [\u00c9clair]\n").dimensions().get("device_os"));
+  }
+
+  @Test
+  void onlyNewlineEndsALine() {
+    Map<String, List<String>> dims = AndroidProperties.parse("[ro.build.id]: [UQ1A\u2028x]\n").dimensions();
+
+    assertEquals(List.of("U", "UQ1A\u2028x"), dims.get("device_os"));
+  }
+
+  @Test
   void withoutBuildIdThereIsNoAndroidOsAndIncrementalIsIgnored() {
     Map<String, List<String>> dims = AndroidProperties.parse(
         "[ro.build.version.incremental]: [11269751]\n[ro.product.device]: [panther]\n").dimensions();

@@ -44,8 +44,32 @@ class DumpsysBatteryTest {
   @Test
   void otherKeysEndingInLevelAreNotTheLevel() {
     String capacityFirst = "Current Battery Service state:\n  Capacity level: 4\n  level: 55\n  scale: 100\n";
+    String noLevel = Fixtures.DUMPSYS_BATTERY.replace("  level: 94\n", "");
 
     assertEquals(55, DumpsysBattery.parse(capacityFirst).percent());
+    assertEquals(-99, DumpsysBattery.parse(noLevel).percent());
+  }
+
+  @Test
+  void theFirstOfARepeatedKeyCounts() {
+    assertEquals(94, DumpsysBattery.parse(Fixtures.DUMPSYS_BATTERY + "  level: 12\n").percent());
+  }
+
+  @Test
+  void aNumberNeedsWhitespaceAfterTheColon() {
+    String noSpace = Fixtures.DUMPSYS_BATTERY.replace("level: 94", "level:20");
+
+    assertEquals(-99, DumpsysBattery.parse(noSpace).percent());
+    assertEquals(-99, DumpsysBattery.parse(Fixtures.DUMPSYS_BATTERY.replace("scale: 100", "scale:100")).percent());
+    assertTrue(DumpsysBattery.parse(Fixtures.DUMPSYS_BATTERY.replace("temperature: 248", "temperature:248"))
+        .temperature().isEmpty());
+    assertEquals(20, DumpsysBattery.parse(Fixtures.DUMPSYS_BATTERY.replace("level: 94", "level:\t20")).percent());
+  }
+
+  @Test
+  void aNegativeTemperatureIsNoTemperature() {
+    assertTrue(DumpsysBattery.parse(Fixtures.DUMPSYS_BATTERY.replace("temperature: 248", "temperature: -52"))
+        .temperature().isEmpty());
   }
 
   @Test

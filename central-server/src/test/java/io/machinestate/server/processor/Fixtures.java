@@ -13,11 +13,17 @@ final class Fixtures {
   static final String GETPROP = read("getprop_pixel7.txt");
   static final String DUMPSYS_BATTERY = read("dumpsys_battery.txt");
   static final String DUMPSYS_THERMALSERVICE = read("dumpsys_thermalservice.txt");
+  /** A Snapdragon phone under load: cpu-1-2-usr is at 41.7 °C in the current section. */
+  static final String THERMALSERVICE_SNAPDRAGON_HOT = read("thermalservice_snapdragon_hot.txt");
+  /** A Tensor phone that reports current limits in milli-units and has hot virtual sensors of type -1. */
+  static final String THERMALSERVICE_TENSOR_MILLIDEGREES = read("thermalservice_tensor_millidegrees.txt");
+  /** A Samsung phone with TYPE_ sensor names, a space-indented cached line and a -99.9 "not measured". */
+  static final String THERMALSERVICE_SAMSUNG = read("thermalservice_samsung.txt");
 
   /**
    * What {@link #DUMPSYS_THERMALSERVICE} holds as current temperatures. Not in it: the cached
-   * section (BIG=81.5), negative values, and everything after "Current cooling devices from HAL:"
-   * (not_current=99.0).
+   * section (BIG=81.5), negative values, sensors of negative type (neutral_therm, mType=-1), and
+   * everything after "Current cooling devices from HAL:" (not_current=99.0).
    */
   static final Map<String, Double> THERMALSERVICE_TEMPERATURES = Map.ofEntries(
       entry("soft_ocp_gpu", 8.9),
@@ -27,7 +33,6 @@ final class Fixtures {
       entry("BIG", 33.800003),
       entry("LITTLE", 27.000002),
       entry("critical-battery-cell", 0.0),
-      entry("neutral_therm", 22.912),
       entry("battery_cycle", 412.0),
       entry("vdroop1", 1.05),
       entry("battery", 22.1));

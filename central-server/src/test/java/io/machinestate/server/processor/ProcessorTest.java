@@ -137,6 +137,40 @@ class ProcessorTest {
     }
 
     @Test
+    void aHotSensorOfNegativeTypeIsNotReadSoNotTooHot() {
+      String virtualSensorHot = Fixtures.DUMPSYS_THERMALSERVICE.replace(
+          "mValue=22.912, mType=-1, mName=neutral_therm", "mValue=40.0, mType=-1, mName=neutral_therm");
+
+      Description next = processor.process(Description.newDescription(BEFORE),
+          android(Fixtures.GETPROP, Fixtures.DUMPSYS_BATTERY, virtualSensorHot), NOW);
+
+      assertFalse(next.temperature().containsKey("neutral_therm"));
+      assertEquals("", next.recovering());
+    }
+
+    @Test
+    void aHotSensorOnADoublyIndentedLineIsTooHot() {
+      String indented = Fixtures.DUMPSYS_THERMALSERVICE.replace(
+          "\tTemperature{mValue=33.800003, mType=0, mName=BIG", "\t\tTemperature{mValue=40.0, mType=0, mName=BIG");
+
+      Description next = processor.process(Description.newDescription(BEFORE),
+          android(Fixtures.GETPROP, Fixtures.DUMPSYS_BATTERY, indented), NOW);
+
+      assertEquals("Too hot.", next.recovering());
+    }
+
+    @Test
+    void aLevelWithoutSpaceIsUnreadableNotLow() {
+      String noSpace = Fixtures.DUMPSYS_BATTERY.replace("level: 94", "level:20");
+
+      Description next = processor.process(Description.newDescription(BEFORE),
+          android(Fixtures.GETPROP, noSpace, Fixtures.DUMPSYS_THERMALSERVICE), NOW);
+
+      assertEquals(-99, next.battery());
+      assertEquals("", next.recovering());
+    }
+
+    @Test
     void hotBatteryAloneIsTooHot() {
       String battery = Fixtures.DUMPSYS_BATTERY.replace("temperature: 248", "temperature: 371");
 
@@ -326,8 +360,9 @@ class ProcessorTest {
       Event unreadable = Event.rawState(HOST).withIOS(new Event.IOS("17.2.1", "iPhone15,2", -99));
 
       Description next = processor.process(Description.newDescription(BEFORE), low, NOW);
-      assertEquals("Battery low.", next.recovering());
-      assertEquals(new Annotation("Battery low.", SERVER_USER, NOW), next.annotation());
+      // The Go server's iOS reason ends in a space; Swarming sees it in the quarantined dimension.
+      assertEquals("Battery low. ", next.recovering());
+      assertEquals(new Annotation("Battery low. ", SERVER_USER, NOW), next.annotation());
 
       assertEquals("", processor.process(Description.newDescription(BEFORE), unreadable, NOW).recovering());
     }
@@ -507,11 +542,14 @@ class ProcessorTest {
     }
 
     @Test
-    void recoveringWithoutADeviceToMissLeavesRecovery() {
-      Description next = processor.process(recovering("Battery low."), nothing, NOW);
+    void recoveringWithoutADeviceToNameStaysRecoveringAsInTheGoServer() {
+      Description previous = recovering("Battery low.");
 
-      assertEquals("", next.recovering());
-      assertEquals(new Annotation("Leaving recovery mode.", SERVER_USER, NOW), next.annotation());
+      Description next = processor.process(previous, nothing, NOW);
+
+      assertEquals("Battery low.", next.recovering());
+      assertEquals(RECOVERY_BEGAN, next.recoveryStart());
+      assertEquals(previous.annotation(), next.annotation());
     }
   }
 
