@@ -38,17 +38,21 @@ import okhttp3.sse.EventSources;
 public final class Bench {
   static final String USAGE = """
       Usage: bench [--server URL] [--machines N] [--seconds S] [--rate R] [--concurrency C] [--sse-machines K]
+                   [--followers F]
         --server URL        the central server (default http://127.0.0.1:8000)
         --machines N        simulated machines (default 10000)
         --seconds S         measured duration (default 30)
         --rate R            events per second, open loop; 0 = as fast as possible (default 0)
         --concurrency C     senders in the closed loop (default 32)
         --sse-machines K    machines followed over SSE to time delivery (default 20)
+        --followers F       also follow the first F load machines over SSE, one stream each, as
+                            their agents do, and time every delivery (default 0)
       """;
   private static final MediaType JSON = MediaType.get("application/json");
 
   /** What to run. */
-  record Options(String server, int machines, int seconds, int rate, int concurrency, int sseMachines) {
+  record Options(String server, int machines, int seconds, int rate, int concurrency, int sseMachines,
+      int followers) {
     static Options parse(String[] args) {
       Map<String, String> m = new ConcurrentHashMap<>();
       for (int i = 0; i < args.length; i++) {
@@ -62,8 +66,10 @@ public final class Bench {
           Integer.parseInt(m.getOrDefault("seconds", "30")),
           Integer.parseInt(m.getOrDefault("rate", "0")),
           Integer.parseInt(m.getOrDefault("concurrency", "32")),
-          Integer.parseInt(m.getOrDefault("sse-machines", "20")));
-      m.keySet().removeAll(List.of("server", "machines", "seconds", "rate", "concurrency", "sse-machines"));
+          Integer.parseInt(m.getOrDefault("sse-machines", "20")),
+          Integer.parseInt(m.getOrDefault("followers", "0")));
+      m.keySet().removeAll(List.of("server", "machines", "seconds", "rate", "concurrency", "sse-machines",
+          "followers"));
       if (!m.isEmpty()) {
         throw new IllegalArgumentException("unknown flags " + m.keySet() + "\n" + USAGE);
       }
@@ -77,6 +83,7 @@ public final class Bench {
   private final Options options;
   private final OkHttpClient http;
   private final AndroidEvents events = new AndroidEvents(Json.newMapper());
+  private volatile Followers followers;
 
   Bench(Options options) {
     this.options = options;
@@ -107,6 +114,18 @@ public final class Bench {
   Result run(PrintStream out) throws Exception {
     out.printf("seeding %d machines at %s%n", options.machines(), options.server());
     seed();
+    double rssBefore = serverMetric("process_resident_memory_bytes");
+    if (options.followers() > 0) {
+      List<String> followed = new ArrayList<>();
+      for (int i = 0; i < Math.min(options.followers(), options.machines()); i++) {
+        followed.add(machine(i));
+      }
+      followers = new Followers(options.server(), followed);
+      out.printf("%d SSE streams open: server RSS %.0f MiB, %.1f KiB a stream%n", followed.size(),
+          serverMetric("process_resident_memory_bytes") / (1 << 20),
+          (serverMetric("process_resident_memory_bytes") - rssBefore) / 1024 / followed.size());
+    }
+    double cpuBefore = serverMetric("process_cpu_seconds_total");
     SseProbe probe = new SseProbe();
     probe.start();
     AtomicLong ok = new AtomicLong();
@@ -128,6 +147,13 @@ public final class Bench {
     out.printf("throughput: %.0f events/s%n", result.eventsPerSecond());
     out.printf("event latency: %s%n", latencies.summary());
     out.printf("event to SSE delivery (%d machines): %s%n", options.sseMachines(), probe.latencies.summary());
+    if (followers != null) {
+      out.printf("event to SSE delivery (%d followers): %s%n", options.followers(), followers.latencies.summary());
+      followers.close();
+    }
+    out.printf("server: %.3f ms CPU per event, RSS %.0f MiB%n",
+        (serverMetric("process_cpu_seconds_total") - cpuBefore) * 1000 / Math.max(1, result.ok()),
+        serverMetric("process_resident_memory_bytes") / (1 << 20));
     return result;
   }
 
@@ -200,7 +226,25 @@ public final class Bench {
     }
   }
 
+  /** One value of the server's Prometheus metrics; NaN when it has none. */
+  private double serverMetric(String name) {
+    try (Response response = http.newCall(new Request.Builder().url(options.server() + Paths.METRICS).build()).execute()) {
+      for (String line : response.body().string().split("\n")) {
+        if (line.startsWith(name + " ")) {
+          return Double.parseDouble(line.substring(name.length() + 1).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // an older server, or none: the figure is left out
+    }
+    return Double.NaN;
+  }
+
   private boolean post(String machineId) {
+    Followers f = followers;
+    if (f != null) {
+      f.sent(machineId);
+    }
     Request request = new Request.Builder()
         .url(options.server() + Paths.MACHINE_EVENT)
         .post(RequestBody.create(events.event(machineId), JSON))

@@ -23,7 +23,7 @@ class BenchTest {
       for (String rate : new String[] {"0", "50"}) {
         Bench bench = new Bench(Bench.Options.parse(new String[] {
             "--server", url, "--machines", "30", "--seconds", "2", "--rate", rate, "--concurrency", "4",
-            "--sse-machines", "3"}));
+            "--sse-machines", "3", "--followers", "30"}));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Bench.Result r = bench.run(new PrintStream(out, true));
         bench.close();
@@ -31,6 +31,9 @@ class BenchTest {
         assertTrue(r.ok() > 0, out.toString());
         assertEquals(r.ok(), r.events().count());
         assertTrue(r.sse().count() > 0, "no SSE delivery timed: " + out);
+        assertTrue(out.toString().matches("(?s).*event to SSE delivery \\(30 followers\\): p50 .* \\(n=[1-9].*"),
+            out.toString());
+        assertTrue(out.toString().matches("(?s).*server: [0-9.]+ ms CPU per event, RSS [0-9]+ MiB.*"), out.toString());
         assertTrue(out.toString().contains("events/s"), out.toString());
       }
       assertEquals(33, server.store().list().size(), "30 load machines and 3 followed over SSE");

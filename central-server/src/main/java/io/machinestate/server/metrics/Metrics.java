@@ -1,5 +1,6 @@
 package io.machinestate.server.metrics;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Times;
 import io.machinestate.server.store.ChangeSink;
@@ -9,6 +10,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,6 +42,25 @@ public final class Metrics implements ChangeSink {
         .description("Event updates that the database did not commit").register(registry);
     conflictsRetried = Counter.builder("machineserver.store.conflicts.retried")
         .description("Transactions retried after a serialization conflict (SQLSTATE 40001)").register(registry);
+    // the standard process metrics, by their Prometheus names: what CPU and memory the server costs
+    OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
+    FunctionCounter.builder("process.cpu.seconds", os, o -> o.getProcessCpuTime() / 1e9)
+        .description("CPU time of the server process").register(registry);
+    Gauge.builder("process.resident.memory.bytes", Metrics::residentBytes)
+        .description("Resident memory of the server process (Linux)").register(registry);
+  }
+
+  private static double residentBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return Double.NaN;
   }
 
   public void eventProcessed() {
