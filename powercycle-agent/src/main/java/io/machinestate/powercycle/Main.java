@@ -31,8 +31,6 @@ import okhttp3.OkHttpClient;
 
 /** {@code java -jar powercycle-agent.jar [run|check|cycle] ...}; exit status 2 for a bad command line or configuration. */
 public final class Main {
-  private static final System.Logger LOG = System.getLogger(Main.class.getName());
-
   private Main() {}
 
   public static void main(String[] args) throws Exception {
@@ -72,7 +70,8 @@ public final class Main {
     try {
       if (options.metricsPort() != 0) {
         metrics = new MetricsServer(registry, options.metricsPort());
-        LOG.log(Level.INFO, "metrics on http://127.0.0.1:{0,number,#}/metrics", metrics.port());
+        // Not a static logger: logging must be installed first, see Logging.install.
+        System.getLogger(Main.class.getName()).log(Level.INFO, "metrics on http://127.0.0.1:{0,number,#}/metrics", metrics.port());
       }
       app = new PowerCycleApp(options.server(), options.token(), options.stateDir(), config, contexts::forChip,
           GpioDPlugin.DIGITAL_OUTPUT_PROVIDER_ID, home, new AgentMetrics(registry), AgentSettings.defaults());
