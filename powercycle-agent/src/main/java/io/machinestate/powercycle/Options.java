@@ -5,97 +5,207 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import okhttp3.HttpUrl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
- * The command line, each flag with an environment variable twin; the flag wins.
- *
- * @param token the bearer token for the central server, if any; never printed
+ * The command line: {@code run} (the default, the agent itself), {@code check} and {@code cycle}
+ * for an operator. Each flag has an environment variable twin; the flag wins.
  */
-public record Options(HttpUrl server, Path config, Path stateDir, Optional<String> token, boolean help) {
-  static final String USAGE = """
-      Usage: java -jar powercycle-agent.jar --server URL --config FILE --state-dir DIR
+public final class Options {
+  private Options() {}
 
-      Power-cycles test machines on request of the central server, through GPIO relay boards,
-      mPower strips, EdgeSwitch PoE ports and Synaccess strips.
+  /** What to do. */
+  public sealed interface Action permits Run, Check, Cycle, Help {}
 
-        --server URL       central server, e.g. http://machines.lab:8000   [POWERCYCLE_SERVER]
-        --config FILE      JSON5 file mapping controllers to machine ids   [POWERCYCLE_CONFIG]
-        --state-dir DIR    where cycles awaiting the server's acknowledgement are remembered
-                                                                           [POWERCYCLE_STATE_DIR]
-        --token-file FILE  file holding the bearer token for the server; preferred, as it stays
-                           out of process listings                    [MACHINESERVER_TOKEN_FILE]
-        --token TOKEN      the bearer token itself                         [MACHINESERVER_TOKEN]
-        --help             this text
+  /**
+   * Run the agent.
+   *
+   * @param token the bearer token for the central server, if any; never printed
+   * @param metricsPort the loopback port of {@code /metrics}; 0 for none
+   */
+  public record Run(HttpUrl server, Path config, Path stateDir, Optional<String> token, int metricsPort)
+      implements Action {
+    /** Leaves the token out, as every log line must. */
+    @Override
+    public String toString() {
+      return "Run[server=" + server + ", config=" + config + ", stateDir=" + stateDir
+          + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + ", metricsPort=" + metricsPort + "]";
+    }
+  }
 
-      Without a token the server must allow anonymous access. A token file wins over a token.
-      The EdgeSwitch password may also come from POWERCYCLE_PASSWORD.
-      """;
+  /** Validate the configuration and list it; with {@code probe}, also ask each controller read-only. */
+  public record Check(Path config, boolean probe) implements Action {}
 
+  /** Cycle one machine now. */
+  public record Cycle(Path config, Path stateDir, String machine) implements Action {}
+
+  /** Print this text and exit. */
+  public record Help(String text) implements Action {}
+
+  static final int DEFAULT_METRICS_PORT = 9468;
+
+  /** Environment twins that become the flag's default; the token's are resolved by {@link AgentToken}. */
   private static final Map<String, String> ENV_OF_FLAG = Map.of(
       "--server", "POWERCYCLE_SERVER",
       "--config", "POWERCYCLE_CONFIG",
       "--state-dir", "POWERCYCLE_STATE_DIR",
-      "--token-file", AgentToken.FILE_ENV,
-      "--token", AgentToken.ENV);
+      "--metrics-port", "POWERCYCLE_METRICS_PORT");
+
+  private static final Set<String> FIRST_WORDS = Set.of("run", "check", "cycle", "-h", "--help");
 
   /** @throws IllegalArgumentException with a message for the user */
-  public static Options parse(String[] args, Map<String, String> env) {
-    Map<String, String> values = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return new Options(null, null, null, Optional.empty(), true);
-      }
-      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (!ENV_OF_FLAG.containsKey(flag)) {
-        throw new IllegalArgumentException("unknown argument \"" + arg + "\"");
-      }
-      if (arg.contains("=")) {
-        values.put(flag, arg.substring(arg.indexOf('=') + 1));
-      } else if (i + 1 < args.length) {
-        values.put(flag, args[++i]);
-      } else {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
+  public static Action parse(String[] args, Map<String, String> env) {
+    // Without a subcommand it is the agent, as systemd and the Go-era scripts start it.
+    String[] full = args.length > 0 && FIRST_WORDS.contains(args[0])
+        ? args
+        : Stream.concat(Stream.of("run"), Stream.of(args)).toArray(String[]::new);
+    CommandLine cli = new CommandLine(new Top())
+        .addSubcommand(new RunCommand())
+        .addSubcommand(new CheckCommand())
+        .addSubcommand(new CycleCommand());
+    cli.setDefaultValueProvider(spec -> spec instanceof OptionSpec o && ENV_OF_FLAG.containsKey(o.longestName())
+        ? blankToNull(env.get(ENV_OF_FLAG.get(o.longestName())))
+        : null);
+    ParseResult top;
+    try {
+      top = cli.parseArgs(full);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
-    String server = required(values, env, "--server");
-    HttpUrl url = HttpUrl.parse(server);
-    if (url == null) {
-      throw new IllegalArgumentException("--server: \"" + server + "\" is not an http(s) URL");
+    if (top.isUsageHelpRequested()) {
+      return new Help(cli.getUsageMessage(Ansi.OFF));
     }
-    return new Options(url, Path.of(required(values, env, "--config")), Path.of(required(values, env, "--state-dir")),
-        token(values.get("--token-file"), values.get("--token"), env), false);
+    ParseResult sub = top.subcommand();
+    if (sub.isUsageHelpRequested()) {
+      return new Help(sub.commandSpec().commandLine().getUsageMessage(Ansi.OFF));
+    }
+    return switch (sub.commandSpec().userObject()) {
+      case RunCommand r -> r.action(env);
+      case CheckCommand c -> new Check(required(c.config, "--config"), c.probe);
+      case CycleCommand c -> new Cycle(required(c.config, "--config"), required(c.stateDir, "--state-dir"), c.machine);
+      default -> throw new IllegalStateException("no such command " + sub.commandSpec().name());
+    };
   }
 
-  private static String required(Map<String, String> values, Map<String, String> env, String flag) {
-    String value = values.getOrDefault(flag, env.get(ENV_OF_FLAG.get(flag)));
-    if (value == null || value.isBlank()) {
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static <T> T required(T value, String flag) {
+    if (value == null) {
       throw new IllegalArgumentException("missing " + flag + " (or " + ENV_OF_FLAG.get(flag) + ")");
     }
     return value;
   }
 
-  /** A token file that cannot be read is refused at start, not found out at the first request. */
-  private static Optional<String> token(String tokenFile, String token, Map<String, String> env) {
-    try {
-      return AgentToken.resolve(tokenFile, token, env);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("token file " + e.getFile() + " does not exist");
-    } catch (AccessDeniedException e) {
-      throw new IllegalArgumentException("token file " + e.getFile() + " is not readable by this user");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot use the token file: " + e.getMessage());
+  @Command(name = "powercycle-agent", synopsisSubcommandLabel = "[run] | check | cycle",
+      description = {
+          "Power-cycles test machines on request of the central server, through GPIO relay boards,",
+          "mPower strips, EdgeSwitch PoE ports and Synaccess strips. Without a command: run."},
+      footer = {"", "Each command's options: powercycle-agent COMMAND --help"})
+  static final class Top {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+  }
+
+  @Command(name = "run", description = "Run the agent (the default).",
+      footer = {"", "Without a token the server must allow anonymous access. A token file wins over a token.",
+          "The EdgeSwitch password may also come from POWERCYCLE_PASSWORD."})
+  static final class RunCommand {
+    @Option(names = "--server", paramLabel = "URL",
+        description = "central server, e.g. http://machines.lab:8000  [POWERCYCLE_SERVER]")
+    String server;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON5 file mapping controllers to machine ids  [POWERCYCLE_CONFIG]")
+    Path config;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+        description = "where cycles in progress and awaiting the server's acknowledgement are noted  [POWERCYCLE_STATE_DIR]")
+    Path stateDir;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "file holding the bearer token for the server; preferred, as it stays out of process listings  [MACHINESERVER_TOKEN_FILE]")
+    String tokenFile;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "the bearer token itself  [MACHINESERVER_TOKEN]")
+    String token;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics; 0 for none (default " + DEFAULT_METRICS_PORT
+            + ")  [POWERCYCLE_METRICS_PORT]")
+    Integer metricsPort;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+
+    Run action(Map<String, String> env) {
+      String url = required(server, "--server");
+      HttpUrl parsed = HttpUrl.parse(url);
+      if (parsed == null) {
+        throw new IllegalArgumentException("--server: \"" + url + "\" is not an http(s) URL");
+      }
+      int port = metricsPort == null ? DEFAULT_METRICS_PORT : metricsPort;
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("--metrics-port: " + port + " is not a port number");
+      }
+      return new Run(parsed, required(config, "--config"), required(stateDir, "--state-dir"), token(env), port);
+    }
+
+    /** A token file that cannot be read is refused at start, not found out at the first request. */
+    private Optional<String> token(Map<String, String> env) {
+      try {
+        return AgentToken.resolve(tokenFile, token, env);
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("token file " + e.getFile() + " does not exist");
+      } catch (AccessDeniedException e) {
+        throw new IllegalArgumentException("token file " + e.getFile() + " is not readable by this user");
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot use the token file: " + e.getMessage());
+      }
     }
   }
 
-  /** Leaves the token out, as every log line must. */
-  @Override
-  public String toString() {
-    return "Options[server=" + server + ", config=" + config + ", stateDir=" + stateDir
-        + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + ", help=" + help + "]";
+  @Command(name = "check", description = {
+      "Validate the configuration and print each machine with its controller; switches nothing.",
+      "Exits 0 for a valid configuration ({} included), 2 for an invalid one, and with --probe 1 when a",
+      "controller does not answer."})
+  static final class CheckCommand {
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON5 file mapping controllers to machine ids  [POWERCYCLE_CONFIG]")
+    Path config;
+
+    @Option(names = "--probe", description = "also connect read-only to each controller and report it")
+    boolean probe;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+  }
+
+  @Command(name = "cycle", description = {
+      "Power-cycle one machine now, with the agent's safety: noted in the state directory while off, back on",
+      "at Ctrl-C or SIGTERM. The central server is not told. Run it as the agent's user, on the agent's host."})
+  static final class CycleCommand {
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON5 file mapping controllers to machine ids  [POWERCYCLE_CONFIG]")
+    Path config;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "the agent's state directory  [POWERCYCLE_STATE_DIR]")
+    Path stateDir;
+
+    @Parameters(paramLabel = "MACHINE_ID", description = "the machine, as in the configuration")
+    String machine;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
   }
 }

@@ -7,6 +7,9 @@ import io.machinestate.powercycle.controller.Controllers;
 import io.machinestate.powercycle.cycle.AgentSettings;
 import io.machinestate.powercycle.cycle.CompletionJournal;
 import io.machinestate.powercycle.cycle.PowerCycleAgent;
+import io.machinestate.powercycle.cycle.PowerCycler;
+import io.machinestate.powercycle.cycle.PoweredOffJournal;
+import io.machinestate.powercycle.metrics.AgentMetrics;
 import io.machinestate.powercycle.server.CentralServerClient;
 import io.machinestate.powercycle.server.RequestWatcher;
 import io.machinestate.powercycle.server.StateReporter;
@@ -23,8 +26,8 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
- * The agent wired together. Building it already powers the GPIO relays on; {@link #start()} does
- * the rest of the start-up, and {@link #close()} is what SIGTERM does.
+ * The agent wired together. Building it claims the GPIO lines (in the powered state); {@link
+ * #start()} does the rest of the start-up, and {@link #close()} is what SIGTERM does.
  */
 public final class PowerCycleApp implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(PowerCycleApp.class.getName());
@@ -39,6 +42,7 @@ public final class PowerCycleApp implements AutoCloseable {
    * @param gpioContext the Pi4J context for a GPIO chip name; the caller shuts them down after
    *     {@link #close()}
    * @param gpioProvider the Pi4J digital output provider id
+   * @param home the user's home, for the SSH keys, {@code known_hosts} and configuration in {@code ~/.ssh}
    */
   public PowerCycleApp(
       HttpUrl server,
@@ -47,6 +51,8 @@ public final class PowerCycleApp implements AutoCloseable {
       PowerCycleConfig config,
       Function<String, Context> gpioContext,
       String gpioProvider,
+      Path home,
+      AgentMetrics metrics,
       AgentSettings settings) throws IOException {
     this.http = new OkHttpClient.Builder()
         .connectTimeout(Duration.ofSeconds(5))
@@ -54,7 +60,7 @@ public final class PowerCycleApp implements AutoCloseable {
         .callTimeout(Duration.ofSeconds(30))
         .build();
     // Power strips get the plain client: the token is for the central server only.
-    List<Controller> controllers = Controllers.create(config, gpioContext, gpioProvider, http, settings.sshTimeout());
+    List<Controller> controllers = Controllers.create(config, gpioContext, gpioProvider, http, home, settings.sshTimeout());
     OkHttpClient serverHttp = token
         .map(t -> http.newBuilder().addInterceptor(new BearerToken(t)).build())
         .orElse(http);
@@ -64,13 +70,14 @@ public final class PowerCycleApp implements AutoCloseable {
     CentralServerClient client = new CentralServerClient(server, serverHttp, Json.newMapper());
     this.reporter = new StateReporter(client, settings.retryInterval());
     CompletionJournal journal = new CompletionJournal(stateDir, Json.newMapper());
-    this.agent = new PowerCycleAgent(controllers, client, reporter, journal, settings.retryInterval());
+    PowerCycler cycler = new PowerCycler(new PoweredOffJournal(stateDir, Json.newMapper()), metrics, Duration.ofSeconds(1));
+    this.agent = new PowerCycleAgent(controllers, client, reporter, journal, cycler, metrics, settings.retryInterval());
     // The central server sends a heartbeat every 15 s; a stream silent for longer is dead, so follow it anew.
     OkHttpClient streamHttp = serverHttp.newBuilder().readTimeout(Duration.ofMinutes(2)).callTimeout(Duration.ZERO).build();
     this.watcher = new RequestWatcher(client, streamHttp, settings.pollInterval(), settings.retryInterval(), agent);
   }
 
-  /** Powers every machine on, reports availability, then follows the server's requests. */
+  /** Restores what a crash left off, reports availability, then follows the server's requests. */
   public void start() throws IOException {
     agent.start();
     reporter.start();

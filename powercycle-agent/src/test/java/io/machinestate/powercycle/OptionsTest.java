@@ -17,28 +17,63 @@ import org.junit.jupiter.api.io.TempDir;
 class OptionsTest {
   @TempDir Path dir;
 
+  private static final Map<String, String> ENV = Map.of(
+      "POWERCYCLE_SERVER", "http://env:8000",
+      "POWERCYCLE_CONFIG", "/etc/env.json5",
+      "POWERCYCLE_STATE_DIR", "/var/lib/env",
+      "POWERCYCLE_METRICS_PORT", "9100");
+
   @Test
   void flagsWinOverTheirEnvironmentTwins() {
-    Map<String, String> env = Map.of(
-        "POWERCYCLE_SERVER", "http://env:8000",
-        "POWERCYCLE_CONFIG", "/etc/env.json5",
-        "POWERCYCLE_STATE_DIR", "/var/lib/env");
+    Options.Action fromEnv = Options.parse(new String[0], ENV);
+    Options.Action fromFlags = Options.parse(new String[] {"--server", "http://flag:9000", "--config=/etc/flag.json5",
+        "--metrics-port", "0"}, ENV);
 
-    Options fromEnv = Options.parse(new String[0], env);
-    Options fromFlags = Options.parse(new String[] {"--server", "http://flag:9000", "--config=/etc/flag.json5"}, env);
+    assertEquals(new Options.Run(HttpUrl.get("http://env:8000"), Path.of("/etc/env.json5"), Path.of("/var/lib/env"),
+        Optional.empty(), 9100), fromEnv);
+    assertEquals(new Options.Run(HttpUrl.get("http://flag:9000"), Path.of("/etc/flag.json5"), Path.of("/var/lib/env"),
+        Optional.empty(), 0), fromFlags);
+    assertEquals(fromFlags, Options.parse(new String[] {"run", "--server", "http://flag:9000", "--config=/etc/flag.json5",
+        "--metrics-port", "0"}, ENV), "run is the default");
+    assertEquals(Options.DEFAULT_METRICS_PORT,
+        ((Options.Run) Options.parse(new String[] {"--server", "http://s", "--config", "c", "--state-dir", "d"}, Map.of()))
+            .metricsPort());
+  }
 
-    assertEquals(new Options(HttpUrl.get("http://env:8000"), Path.of("/etc/env.json5"), Path.of("/var/lib/env"), Optional.empty(), false), fromEnv);
-    assertEquals(new Options(HttpUrl.get("http://flag:9000"), Path.of("/etc/flag.json5"), Path.of("/var/lib/env"), Optional.empty(), false), fromFlags);
-    assertTrue(Options.parse(new String[] {"--help"}, Map.of()).help());
+  @Test
+  void checkAndCycleTakeTheConfigurationFromTheEnvironmentToo() {
+    assertEquals(new Options.Check(Path.of("/etc/env.json5"), false), Options.parse(new String[] {"check"}, ENV));
+    assertEquals(new Options.Check(Path.of("lab.json5"), true),
+        Options.parse(new String[] {"check", "--config", "lab.json5", "--probe"}, ENV));
+    assertEquals(new Options.Cycle(Path.of("/etc/env.json5"), Path.of("/var/lib/env"), "skia-e-win-001"),
+        Options.parse(new String[] {"cycle", "skia-e-win-001"}, ENV));
+    assertEquals(new Options.Cycle(Path.of("lab.json5"), Path.of("state"), "m"),
+        Options.parse(new String[] {"cycle", "--config", "lab.json5", "--state-dir", "state", "m"}, Map.of()));
+  }
+
+  @Test
+  void helpForEachCommand() {
+    String top = ((Options.Help) Options.parse(new String[] {"--help"}, Map.of())).text();
+    assertTrue(top.startsWith("Usage: powercycle-agent [-h] [run] | check | cycle"), top);
+    assertTrue(top.contains("check") && top.contains("cycle"), top);
+    String run = ((Options.Help) Options.parse(new String[] {"--server", "x", "--help"}, Map.of())).text();
+    assertTrue(run.contains("--token-file=FILE") && run.contains("MACHINESERVER_TOKEN_FILE"), run);
+    assertTrue(run.contains("--metrics-port=PORT") && run.contains("POWERCYCLE_METRICS_PORT"), run);
+    String check = ((Options.Help) Options.parse(new String[] {"check", "--help"}, Map.of())).text();
+    assertTrue(check.contains("--probe"), check);
   }
 
   @Test
   void explainsWhatIsWrong() {
     assertEquals("missing --server (or POWERCYCLE_SERVER)", refused(new String[0]));
-    assertEquals("unknown argument \"--sever\"", refused(new String[] {"--sever", "x"}));
-    assertEquals("--config needs a value", refused(new String[] {"--config"}));
+    assertEquals("Unknown options: '--sever', 'x'", refused(new String[] {"--sever", "x"}));
+    assertTrue(refused(new String[] {"--config"}).startsWith("Missing required parameter for option '--config'"));
     assertEquals("--server: \"machines:8000\" is not an http(s) URL",
         refused(new String[] {"--server", "machines:8000", "--config", "c", "--state-dir", "d"}));
+    assertEquals("missing --config (or POWERCYCLE_CONFIG)", refused(new String[] {"check"}));
+    assertEquals("missing --state-dir (or POWERCYCLE_STATE_DIR)", refused(new String[] {"cycle", "--config", "c", "m"}));
+    assertTrue(refused(new String[] {"cycle", "--config", "c", "--state-dir", "d"}).startsWith("Missing required parameter"));
+    assertTrue(refused(new String[] {"--metrics-port", "port"}).contains("'port' is not an int"));
   }
 
   @Test
@@ -57,7 +92,7 @@ class OptionsTest {
 
   @Test
   void neverShowsTheToken() {
-    Options options = Options.parse(new String[] {"--server", "http://s:8000", "--config", "c", "--state-dir", "d",
+    Options.Action options = Options.parse(new String[] {"--server", "http://s:8000", "--config", "c", "--state-dir", "d",
         "--token", "s3cret-token"}, Map.of());
 
     assertFalse(options.toString().contains("s3cret-token"), options.toString());
@@ -78,7 +113,7 @@ class OptionsTest {
   private static Optional<String> token(String[] base, Map<String, String> env, String... more) {
     String[] args = Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, args, base.length, more.length);
-    return Options.parse(args, env).token();
+    return ((Options.Run) Options.parse(args, env)).token();
   }
 
   private static String refused(String[] args) {

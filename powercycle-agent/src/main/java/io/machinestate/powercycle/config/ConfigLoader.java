@@ -48,16 +48,16 @@ public final class ConfigLoader {
   private static final double MAX_OFF_SECONDS = 3600;
 
   private final Map<String, String> env;
-  private final String userName;
+  private final Path home;
 
   /**
    * @param env the process environment, for {@value #PASSWORD_ENV}
-   * @param userName the local user, who logs in to machines for an EdgeSwitch soft reboot unless
-   *     the file says otherwise (as plain {@code ssh} would)
+   * @param home the user's home directory: {@code ~} in file names, and the default
+   *     {@code ~/.ssh/known_hosts}
    */
-  public ConfigLoader(Map<String, String> env, String userName) {
+  public ConfigLoader(Map<String, String> env, Path home) {
     this.env = Map.copyOf(env);
-    this.userName = userName;
+    this.home = home;
   }
 
   public PowerCycleConfig load(Path file) throws ConfigException {
@@ -101,9 +101,7 @@ public final class ConfigLoader {
       controllers.addAll(top.each("mpower", this::mpower));
       controllers.addAll(top.each("edgeswitch", this::edgeSwitch));
       controllers.addAll(top.each("synaccess", this::synaccess));
-      if (ownerOfMachine.isEmpty()) {
-        throw new Problem("no machine is configured: add a controller with ports");
-      }
+      // An empty file ({}) is valid, as in Go: such an agent starts and idles rather than crash-looping.
       return new PowerCycleConfig(controllers);
     }
 
@@ -121,12 +119,16 @@ public final class ConfigLoader {
     }
 
     EdgeSwitchConfig edgeSwitch(String name, Fields f) {
-      String password = f.string("password", env.getOrDefault(PASSWORD_ENV, "").strip());
+      // Go's lab files say password: "" and mean "take it from the environment".
+      String password = f.string("password", "");
+      if (password.isEmpty()) {
+        password = env.getOrDefault(PASSWORD_ENV, "").strip();
+      }
       if (password.isEmpty()) {
         throw new Problem(f.place + ": no password: set \"password\" here or the environment variable " + PASSWORD_ENV);
       }
       EdgeSwitchConfig.SoftReboot softReboot = f.bool("soft_reboot", true)
-          ? new EdgeSwitchConfig.SoftReboot(f.string("soft_reboot_user", userName), f.integer("soft_reboot_port", 22, 1, 65535))
+          ? new EdgeSwitchConfig.SoftReboot(f.string("soft_reboot_user", null), f.integer("soft_reboot_port", 22, 1, 65535))
           : null;
       return new EdgeSwitchConfig(name, login(f, password), f.offTime(Duration.ofSeconds(5)), ports(f, 1, 48), softReboot);
     }
@@ -147,8 +149,20 @@ public final class ConfigLoader {
           f.integer("port", 22, 1, 65535),
           f.requiredString("user"),
           password,
-          f.existingFile("identity"),
-          f.existingFile("known_hosts"));
+          f.existingFile("identity", home),
+          knownHosts(f));
+    }
+
+    /** Host keys are checked unless the file opts out for this device, explicitly. */
+    private Path knownHosts(Fields f) {
+      Path named = f.existingFile("known_hosts", home);
+      if (!f.bool("accept_any_host_key", false)) {
+        return named != null ? named : home.resolve(".ssh/known_hosts");
+      }
+      if (named != null) {
+        throw new Problem(f.child("accept_any_host_key") + ": contradicts known_hosts; keep one of them");
+      }
+      return null;
     }
 
     /** The Go implementation took the address with its scheme; a bare host means plain HTTP. */
@@ -305,12 +319,12 @@ public final class ConfigLoader {
       return Duration.ofNanos(Math.round(value.asDouble() * 1e9));
     }
 
-    Path existingFile(String key) {
+    Path existingFile(String key, Path home) {
       String name = string(key, null);
       if (name == null) {
         return null;
       }
-      Path path = Path.of(name.startsWith("~/") ? System.getProperty("user.home") + name.substring(1) : name);
+      Path path = name.startsWith("~/") ? home.resolve(name.substring(2)) : Path.of(name);
       if (!Files.isRegularFile(path)) {
         throw new Problem(child(key) + ": no such file " + path);
       }
@@ -324,9 +338,10 @@ public final class ConfigLoader {
 
   private static final Map<String, List<String>> ALLOWED = Map.of(
       "gpio", List.of("chip", "active_low", "off_seconds", "ports"),
-      "mpower", List.of("address", "user", "port", "identity", "known_hosts", "off_seconds", "ports"),
-      "edgeswitch", List.of("address", "user", "password", "port", "identity", "known_hosts", "off_seconds",
-          "ports", "soft_reboot", "soft_reboot_user", "soft_reboot_port"),
+      "mpower", List.of("address", "user", "port", "identity", "known_hosts", "accept_any_host_key", "off_seconds",
+          "ports"),
+      "edgeswitch", List.of("address", "user", "password", "port", "identity", "known_hosts", "accept_any_host_key",
+          "off_seconds", "ports", "soft_reboot", "soft_reboot_user", "soft_reboot_port"),
       "synaccess", List.of("address", "user", "password", "off_seconds", "ports"));
 
   /** A problem at a place in the file; becomes a {@link ConfigException} naming the file. */

@@ -13,6 +13,11 @@ public record EdgeSwitchConfig(
     String name, SshLogin login, Duration offTime, Map<String, Integer> ports, SoftReboot softReboot)
     implements ControllerConfig {
 
-  /** SSH user and port of the machines; the host is the machine id, the key the switch login's. */
+  /**
+   * How to reach the machines: the host is the machine id, the key the switch login's, and
+   * {@code ~/.ssh/config} applies as it did to Go's {@code ssh}.
+   *
+   * @param user null for {@code ~/.ssh/config}'s {@code User}, else the local user
+   */
   public record SoftReboot(String user, int port) {}
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
  *
  * @param password null for public-key authentication
  * @param identity private key file; null for the usual {@code ~/.ssh/id_*} files
- * @param knownHosts when set, the device's host key must be listed there; when null any host key
- *     is accepted, as the Go implementation did on the lab's private network
+ * @param knownHosts the device's host key must be listed there before anything (a password) is
+ *     sent; null only when the configuration opts out with {@code accept_any_host_key}
  */
 public record SshLogin(String host, int port, String user, String password, Path identity, Path knownHosts) {
   public String target() {

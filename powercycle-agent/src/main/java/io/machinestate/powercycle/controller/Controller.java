@@ -14,6 +14,13 @@ public interface Controller {
   /** How long a cycle keeps the power off. */
   Duration offTime();
 
+  /**
+   * Talks to the device without switching anything, as Go's start-up smoke test did.
+   *
+   * @return what answered, for an operator, e.g. {@code EdgeSwitch CLI}
+   */
+  String probe() throws IOException;
+
   void powerOff(String machine) throws IOException;
 
   /** Restores the power; harmless when it is on already. */

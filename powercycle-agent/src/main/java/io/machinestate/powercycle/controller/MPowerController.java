@@ -2,6 +2,7 @@ package io.machinestate.powercycle.controller;
 
 import io.machinestate.powercycle.config.MPowerConfig;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -9,9 +10,22 @@ import java.util.List;
 public final class MPowerController extends PortController {
   private final SshShell shell;
 
-  public MPowerController(MPowerConfig config, Duration sshTimeout) {
+  /** @param home the user's home, for the default keys in {@code ~/.ssh} */
+  public MPowerController(MPowerConfig config, Path home, Duration sshTimeout) {
     super("mpower", config);
-    this.shell = new SshShell(config.login(), true, sshTimeout);
+    SshShell.warnIfUnchecked(name(), config.login());
+    this.shell = new SshShell(config.login(), new SshShell.Setup(home, true, false, sshTimeout));
+  }
+
+  /** Reads the first outlet's power draw, as Go's smoke test did. */
+  @Override
+  public String probe() throws IOException {
+    SshShell.Output out = shell.run(List.of("cat /proc/power/active_pwr1"));
+    if (out.exitStatus() != 0) {
+      throw new IOException(name() + ": reading /proc/power/active_pwr1 failed with exit status " + out.exitStatus()
+          + ": " + out.text().strip());
+    }
+    return "mPower shell";
   }
 
   @Override

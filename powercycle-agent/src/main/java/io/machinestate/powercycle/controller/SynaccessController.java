@@ -19,6 +19,21 @@ public final class SynaccessController extends PortController {
     this.http = http;
   }
 
+  /** Fetches the strip's start page, as Go's smoke test did; wrong credentials count as a failure. */
+  @Override
+  public String probe() throws IOException {
+    Request request = new Request.Builder()
+        .url(config.address() + "/")
+        .header("Authorization", Credentials.basic(config.user(), config.password()))
+        .build();
+    try (Response response = http.newCall(request).execute()) {
+      if (!response.isSuccessful()) {
+        throw new IOException(name() + ": " + config.address() + " answered HTTP " + response.code() + " " + response.message());
+      }
+      return "HTTP " + response.code();
+    }
+  }
+
   @Override
   void switchPort(int port, boolean on) throws IOException {
     // $A3 sets one outlet; it is the command most Synaccess models share.

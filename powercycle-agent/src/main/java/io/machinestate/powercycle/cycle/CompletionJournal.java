@@ -4,13 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.URLEncoder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,17 +38,7 @@ public final class CompletionJournal {
   }
 
   public void save(Entry entry) throws IOException {
-    Path target = file(entry.machine());
-    Path temp = Files.createTempFile(dir, ".writing-", ".tmp");
-    try {
-      Files.write(temp, json.writeValueAsBytes(entry));
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    StateFiles.write(file(entry.machine()), json.writeValueAsBytes(entry));
   }
 
   public void remove(String machine) throws IOException {
@@ -76,6 +61,6 @@ public final class CompletionJournal {
   }
 
   private Path file(String machine) {
-    return dir.resolve(URLEncoder.encode(machine, StandardCharsets.UTF_8) + ".json");
+    return dir.resolve(StateFiles.fileName(machine));
   }
 }

@@ -1,6 +1,7 @@
 package io.machinestate.powercycle.cycle;
 
 import io.machinestate.powercycle.controller.Controller;
+import io.machinestate.powercycle.metrics.AgentMetrics;
 import io.machinestate.powercycle.server.CentralServerClient;
 import io.machinestate.powercycle.server.RequestWatcher;
 import io.machinestate.powercycle.server.StateReporter;
@@ -14,11 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Cycles the machines this agent owns when the server asks, one cycle at a time per machine, and
@@ -34,7 +34,6 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
   private static final System.Logger LOG = System.getLogger(PowerCycleAgent.class.getName());
   /** How long shutting down waits for relays to be switched back on. */
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
-  private static final int POWER_ON_ATTEMPTS = 3;
 
   private enum Phase { IDLE, CYCLING, COMPLETING }
 
@@ -61,22 +60,27 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
   private final CentralServerClient server;
   private final StateReporter reporter;
   private final CompletionJournal journal;
+  /** Also the shutdown signal: its stop ends every wait (power-off periods, retries) at once. */
+  private final PowerCycler cycler;
+  private final AgentMetrics metrics;
   private final Duration retryInterval;
   private final Set<Controller> inError = new HashSet<>();
   private final Set<Thread> workers = new HashSet<>();
-  /** Counted down on shutdown: ends every wait (power-off periods, retries) at once. */
-  private final CountDownLatch stopping = new CountDownLatch(1);
 
   public PowerCycleAgent(
       List<Controller> controllers,
       CentralServerClient server,
       StateReporter reporter,
       CompletionJournal journal,
+      PowerCycler cycler,
+      AgentMetrics metrics,
       Duration retryInterval) {
     this.controllers = List.copyOf(controllers);
     this.server = server;
     this.reporter = reporter;
     this.journal = journal;
+    this.cycler = cycler;
+    this.metrics = metrics;
     this.retryInterval = retryInterval;
     for (Controller c : controllers) {
       for (String id : c.machines()) {
@@ -86,13 +90,21 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
   }
 
   /**
-   * Powers every machine on, reports which controllers answered, and resumes the completions a
-   * previous run left unreported. Call before following requests.
+   * Switches back on what a previous run left off, checks read-only that each controller answers,
+   * reports which did, and resumes the completions a previous run left unreported. Switches nothing
+   * else: a strip may feed the router or the jump host too. Call before following requests.
    */
   public void start() throws IOException {
-    Map<Controller, Boolean> answered = restoreAll();
+    Set<String> configured = machines.keySet();
+    cycler.leftOff().stream().filter(id -> !configured.contains(id)).forEach(id -> LOG.log(Level.ERROR,
+        "{0} was left off by a previous run but is no longer configured; switch it on by hand", id));
+    if (controllers.isEmpty()) {
+      LOG.log(Level.WARNING, "no machine is configured; idling");
+    }
+    Map<Controller, Boolean> answered = probeAll();
     answered.forEach((c, ok) -> {
       if (ok) {
+        metrics.reachable(c, true);
         reporter.report(c.machines(), PowerCycleState.AVAILABLE);
       } else {
         controllerFailed(c);
@@ -110,12 +122,12 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
     }
   }
 
-  /** Drives every relay to the powered state, each controller in parallel; true for those that answered. */
-  private Map<Controller, Boolean> restoreAll() {
+  /** {@link #restoreAndProbe} on each controller in parallel; true for those that answered. */
+  private Map<Controller, Boolean> probeAll() {
     Map<Controller, Future<Boolean>> results = new LinkedHashMap<>();
     try (ExecutorService parallel = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Controller c : controllers) {
-        results.put(c, parallel.submit(() -> restore(c, c.machines())));
+        results.put(c, parallel.submit(() -> restoreAndProbe(c, id -> false)));
       }
     }
     Map<Controller, Boolean> answered = new LinkedHashMap<>();
@@ -123,22 +135,21 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
     return answered;
   }
 
-  private boolean restore(Controller c, Set<String> ids) {
+  /** Switches on what this agent left off (but the machines {@code skip} names), then asks the controller read-only. */
+  private boolean restoreAndProbe(Controller c, Predicate<String> skip) {
     try {
-      for (String id : ids) {
-        c.powerOn(id);
-      }
-      LOG.log(Level.INFO, "{0}: powered on {1}", c.name(), ids);
+      cycler.restoreLeftOff(c, skip);
+      LOG.log(Level.INFO, "{0} answers: {1}", c.name(), c.probe());
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "{0}: cannot power on {1}: {2}", c.name(), ids, e.getMessage());
+      LOG.log(Level.WARNING, "{0} does not answer: {1}", c.name(), e.getMessage());
       return false;
     }
   }
 
   @Override
   public synchronized void onList(List<String> requested, RequestWatcher.Source source, long sentNanos) {
-    if (stopping.getCount() == 0) {
+    if (cycler.stopped()) {
       return;
     }
     Set<String> wanted = new HashSet<>(requested);
@@ -189,7 +200,7 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
   private void cycleAndComplete(Machine m, Instant seen) {
     boolean cycled;
     try {
-      cycled = cycle(m);
+      cycled = cycler.cycle(m.controller, m.id);
     } catch (IOException e) {
       LOG.log(Level.ERROR, "{0}: power cycle failed: {1}", m.id, e.getMessage());
       synchronized (this) {
@@ -216,56 +227,6 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
     complete(m);
   }
 
-  /**
-   * Off, wait, on; or a soft reboot where the controller offers one.
-   *
-   * @return false when shutdown cut the cycle short (the machine is powered again, but the request
-   *     stays open for the next run)
-   */
-  private boolean cycle(Machine m) throws IOException {
-    Controller c = m.controller;
-    if (stopping.getCount() == 0) {
-      return false;
-    }
-    if (c.softReboot(m.id)) {
-      return true;
-    }
-    boolean interrupted = true;
-    try {
-      c.powerOff(m.id);
-      LOG.log(Level.INFO, "{0}: power off for {1}", m.id, c.offTime());
-      interrupted = await(c.offTime());
-    } finally {
-      powerOnPersistently(m);
-    }
-    if (interrupted) {
-      LOG.log(Level.WARNING, "{0}: power cycle cut short by shutdown; power is back on, the request stays open", m.id);
-      return false;
-    }
-    LOG.log(Level.INFO, "{0}: power back on", m.id);
-    return true;
-  }
-
-  /** Safety first: a machine must not be left without power because one command failed. */
-  private void powerOnPersistently(Machine m) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        m.controller.powerOn(m.id);
-        return;
-      } catch (IOException e) {
-        if (attempt == POWER_ON_ATTEMPTS) {
-          throw new IOException("cannot power " + m.id + " back on: " + e.getMessage(), e);
-        }
-        LOG.log(Level.ERROR, "{0}: powering back on failed (attempt {1}): {2}", m.id, attempt, e.getMessage());
-        try {
-          Thread.sleep(Duration.ofSeconds(1));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-  }
-
   /** Reports the completion until the server accepts it, or until shutdown (the journal keeps it). */
   private void complete(Machine m) {
     Duration delay = shorter(Duration.ofSeconds(1), retryInterval);
@@ -279,7 +240,7 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
       } catch (IOException e) {
         LOG.log(Level.WARNING, "{0}: completion not delivered, retrying in {1}: {2}", m.id, delay, e.getMessage());
       }
-      if (await(delay)) {
+      if (cycler.await(delay)) {
         return;
       }
       delay = shorter(delay.multipliedBy(2), retryInterval);
@@ -310,24 +271,19 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
       if (!inError.add(c)) {
         return;
       }
+      metrics.reachable(c, false);
       reporter.report(c.machines(), PowerCycleState.IN_ERROR);
       startWorker("recover-" + c.name(), () -> recover(c));
     }
   }
 
   private void recover(Controller c) {
-    while (!await(retryInterval)) {
-      Set<String> idle = new HashSet<>();
-      synchronized (this) {
-        for (String id : c.machines()) {
-          if (machines.get(id).phase != Phase.CYCLING) {
-            idle.add(id);
-          }
-        }
-      }
-      if (restore(c, idle)) {
+    while (!cycler.await(retryInterval)) {
+      // A machine being cycled is switched back on by its cycle.
+      if (restoreAndProbe(c, id -> isCycling(id))) {
         synchronized (this) {
           inError.remove(c);
+          metrics.reachable(c, true);
           reporter.report(c.machines(), PowerCycleState.AVAILABLE);
         }
         LOG.log(Level.INFO, "{0} answers again; its machines are available", c.name());
@@ -336,18 +292,12 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
     }
   }
 
-  private static Duration shorter(Duration a, Duration b) {
-    return a.compareTo(b) < 0 ? a : b;
+  private synchronized boolean isCycling(String id) {
+    return machines.get(id).phase == Phase.CYCLING;
   }
 
-  /** @return true when shutdown began before {@code d} passed */
-  private boolean await(Duration d) {
-    try {
-      return stopping.await(d.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return true;
-    }
+  private static Duration shorter(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   /**
@@ -358,7 +308,7 @@ public final class PowerCycleAgent implements RequestWatcher.Listener, AutoClose
   public void close() {
     List<Thread> running;
     synchronized (this) {
-      stopping.countDown();
+      cycler.stop();
       running = List.copyOf(workers);
     }
     long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();

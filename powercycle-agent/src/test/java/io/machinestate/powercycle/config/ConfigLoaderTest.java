@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  private final ConfigLoader loader = new ConfigLoader(Map.of(), "chrome-bot");
+  private static final Path HOME = Path.of("/home/chrome-bot");
+  private static final Path KNOWN_HOSTS = HOME.resolve(".ssh/known_hosts");
+  private final ConfigLoader loader = new ConfigLoader(Map.of(), HOME);
 
   /** The example of SPEC §6. */
   private static final String SPEC_EXAMPLE = """
@@ -37,13 +39,14 @@ class ConfigLoaderTest {
     assertEquals(List.of("skia-rpi-001", "skia-rpi-002"), List.copyOf(gpio.ports().keySet()), "file order kept");
 
     MPowerConfig mpower = (MPowerConfig) config.controllers().get(1);
-    assertEquals(new SshLogin("192.168.2.212", 22, "ubnt", null, null, null), mpower.login());
+    assertEquals(new SshLogin("192.168.2.212", 22, "ubnt", null, null, KNOWN_HOSTS), mpower.login(),
+        "host keys checked against the user's known_hosts by default");
     assertEquals(Duration.ofSeconds(10), mpower.offTime());
 
     EdgeSwitchConfig edge = (EdgeSwitchConfig) config.controllers().get(2);
-    assertEquals(new SshLogin("192.168.1.41", 22, "power", "...", null, null), edge.login());
+    assertEquals(new SshLogin("192.168.1.41", 22, "power", "...", null, KNOWN_HOSTS), edge.login());
     assertEquals(Duration.ofSeconds(5), edge.offTime());
-    assertEquals(new EdgeSwitchConfig.SoftReboot("chrome-bot", 22), edge.softReboot());
+    assertEquals(new EdgeSwitchConfig.SoftReboot(null, 22), edge.softReboot(), "user from ~/.ssh/config, else the local one");
     assertEquals(Map.of("skia-i-rpi-096", 2), edge.ports());
 
     SynaccessConfig synaccess = (SynaccessConfig) config.controllers().get(3);
@@ -77,7 +80,7 @@ class ConfigLoaderTest {
           /* no synaccess in this rack */
         }
         """;
-    PowerCycleConfig config = new ConfigLoader(Map.of(ConfigLoader.PASSWORD_ENV, " secret\n"), "me").parse(goFile, "rack4.json5");
+    PowerCycleConfig config = new ConfigLoader(Map.of(ConfigLoader.PASSWORD_ENV, " secret\n"), HOME).parse(goFile, "rack4.json5");
 
     assertEquals(2, config.controllers().size());
     assertEquals(Map.of("skia-e-linux-101", 1, "skia-e-linux-102", 2), config.controllers().get(0).ports());
@@ -102,6 +105,41 @@ class ConfigLoaderTest {
     SynaccessConfig pdu = (SynaccessConfig) config.controllers().get(1);
     assertEquals("http://127.0.0.1:8080", pdu.address());
     assertEquals(Duration.ofMillis(100), pdu.offTime());
+  }
+
+  /** Go's rack files said password: "" and meant the environment's. */
+  @Test
+  void anEmptyPasswordMeansTheEnvironments() throws Exception {
+    String rack = "{ edgeswitch: { poe: { address: \"poe\", user: \"ubnt\", password: \"\", ports: { m: 1 } } } }";
+
+    EdgeSwitchConfig edge = (EdgeSwitchConfig) new ConfigLoader(Map.of(ConfigLoader.PASSWORD_ENV, "from-env"), HOME)
+        .parse(rack, "rack1.json5").controllers().get(0);
+
+    assertEquals("from-env", edge.login().password());
+    assertEquals("rack1.json5: edgeswitch.poe: no password: set \"password\" here or the environment variable "
+        + "POWERCYCLE_PASSWORD", assertThrows(ConfigException.class, () -> loader.parse(rack, "rack1.json5")).getMessage());
+  }
+
+  @Test
+  void anEmptyConfigurationIsValid() throws Exception {
+    assertEquals(List.of(), loader.parse("{}", "rack5.json5").controllers());
+    assertEquals(List.of(), loader.parse("{ gpio: {} }", "lab.json5").controllers());
+  }
+
+  @Test
+  void hostKeysGoUncheckedOnlyOnRequest(@TempDir Path dir) throws Exception {
+    Path named = Files.writeString(dir.resolve("lab_known_hosts"), "");
+    MPowerConfig own = (MPowerConfig) loader.parse("{ mpower: { m: { address: \"a\", user: \"u\", known_hosts: \"%s\", ports: { a: 1 } } } }"
+        .formatted(named), "lab.json5").controllers().get(0);
+    MPowerConfig unchecked = (MPowerConfig) loader.parse(
+        "{ mpower: { m: { address: \"a\", user: \"u\", accept_any_host_key: true, ports: { a: 1 } } } }", "lab.json5")
+        .controllers().get(0);
+
+    assertEquals(named, own.login().knownHosts());
+    assertNull(unchecked.login().knownHosts());
+    assertEquals("lab.json5: mpower.m.accept_any_host_key: contradicts known_hosts; keep one of them", refused(
+        "{ mpower: { m: { address: \"a\", user: \"u\", known_hosts: \"%s\", accept_any_host_key: true, ports: { a: 1 } } } }"
+            .formatted(named)));
   }
 
   @Test
@@ -130,7 +168,7 @@ class ConfigLoaderTest {
   @Test
   void refusesUnknownKeysNamingThePlace() {
     assertEquals("lab.json5: mpower.m.passwd: unknown key; allowed here: address, user, port, identity, known_hosts, "
-            + "off_seconds, ports",
+            + "accept_any_host_key, off_seconds, ports",
         refused("{ mpower: { m: { address: \"a\", user: \"u\", passwd: \"x\", ports: { a: 3 } } } }"));
     assertEquals("lab.json5: seeeduino: unknown key; allowed here: gpio, mpower, edgeswitch, synaccess",
         refused("{ seeeduino: {} }"));
@@ -159,7 +197,6 @@ class ConfigLoaderTest {
         refused("{ gpio: { r: { off_seconds: 0, ports: { a: 1 } } } }"));
     assertEquals("lab.json5: gpio.r.active_low: want true or false, got \"yes\"",
         refused("{ gpio: { r: { active_low: \"yes\", ports: { a: 1 } } } }"));
-    assertEquals("lab.json5: no machine is configured: add a controller with ports", refused("{ gpio: {} }"));
     assertEquals("lab.json5: the file is empty", refused(""));
     assertEquals("lab.json5: the top level: want an object, got array", refused("[]"));
     assertEquals("lab.json5: mpower.m.identity: no such file /nonexistent/id",
@@ -173,7 +210,7 @@ class ConfigLoaderTest {
   @Test
   void loadsAFileAndNamesAMissingOne(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("lab.json5"), "{ gpio: { r: { ports: { a: 1 } } } }");
-    assertFalse(new ConfigLoader(Map.of(), "u").load(file).controllers().isEmpty());
+    assertFalse(new ConfigLoader(Map.of(), HOME).load(file).controllers().isEmpty());
 
     ConfigException e = assertThrows(ConfigException.class, () -> loader.load(dir.resolve("missing.json5")));
     assertTrue(e.getMessage().startsWith(dir.resolve("missing.json5") + ": cannot read the configuration"), e.getMessage());

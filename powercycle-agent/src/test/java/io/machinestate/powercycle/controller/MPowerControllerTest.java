@@ -33,6 +33,7 @@ class MPowerControllerTest {
     keys = SshKeys.generate(dir);
     strip = new FakeSshDevice("ubnt", null, keys.publicKey(), line -> RELAY.matcher(line).matches()
         ? new Reply("", 0)
+        : line.equals("cat /proc/power/active_pwr1") ? new Reply("12.5\n", 0)
         : new Reply("sh: can't create " + line + ": nonexistent directory\n", 1));
   }
 
@@ -56,13 +57,19 @@ class MPowerControllerTest {
   }
 
   @Test
+  void probesByReadingOnly() throws Exception {
+    assertEquals("mPower shell", controller(Map.of("m", 1), keys.privateKey()).probe());
+    assertEquals(List.of("cat /proc/power/active_pwr1"), strip.texts());
+  }
+
+  @Test
   void aFailingCommandIsAnError() throws Exception {
     // Only a strip with a different firmware would lack a relay the configuration allows.
     FakeSshDevice broken = new FakeSshDevice("ubnt", null, keys.publicKey(), line -> new Reply("sh: read-only\n", 1));
     try (broken) {
       MPowerController mpower = new MPowerController(new MPowerConfig("rack2",
           new SshLogin("127.0.0.1", broken.port(), "ubnt", null, keys.privateKey(), null),
-          Duration.ofMillis(100), Map.of("m", 2)), Duration.ofSeconds(5));
+          Duration.ofMillis(100), Map.of("m", 2)), dir, Duration.ofSeconds(5));
 
       IOException e = assertThrows(IOException.class, () -> mpower.powerOff("m"));
       assertEquals("mpower \"rack2\": switching relay 2 off failed with exit status 1: sh: read-only", e.getMessage());
@@ -95,12 +102,12 @@ class MPowerControllerTest {
   private MPowerController controllerCheckingHostKeys(Path knownHosts) {
     return new MPowerController(new MPowerConfig("rack2",
         new SshLogin("127.0.0.1", strip.port(), "ubnt", null, keys.privateKey(), knownHosts),
-        Duration.ofMillis(100), Map.of("m", 1)), Duration.ofSeconds(5));
+        Duration.ofMillis(100), Map.of("m", 1)), dir, Duration.ofSeconds(5));
   }
 
   private MPowerController controller(Map<String, Integer> ports, Path identity) {
     return new MPowerController(new MPowerConfig("rack2-mpower1",
         new SshLogin("127.0.0.1", strip.port(), "ubnt", null, identity, null), Duration.ofMillis(100), ports),
-        Duration.ofSeconds(5));
+        dir, Duration.ofSeconds(5));
   }
 }

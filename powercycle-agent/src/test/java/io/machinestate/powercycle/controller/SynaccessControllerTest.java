@@ -42,6 +42,17 @@ class SynaccessControllerTest {
   }
 
   @Test
+  void probesByReadingTheStartPage() throws Exception {
+    assertEquals("HTTP 200", controller("admin", "admin").probe());
+    assertEquals(List.of("/"), strip.paths());
+    assertEquals(List.of(), strip.queries(), "nothing switched");
+
+    strip.answer(401);
+    IOException e = assertThrows(IOException.class, () -> controller("admin", "wrong").probe());
+    assertEquals("synaccess \"rack3-pdu\": " + strip.address() + " answered HTTP 401 Unauthorized", e.getMessage());
+  }
+
+  @Test
   void aRefusedCommandIsAnError() {
     strip.answer(401);
     SynaccessController pdu = controller("admin", "wrong");

@@ -15,7 +15,11 @@ import io.machinestate.powercycle.testing.Eventually;
 import io.machinestate.powercycle.testing.FakeCentralServer;
 import io.machinestate.powercycle.testing.FakeSynaccess;
 import io.machinestate.powercycle.testing.MockRelays;
+import io.machinestate.powercycle.metrics.AgentMetrics;
 import io.machinestate.powercycle.testing.Ports;
+import io.machinestate.protocol.Json;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
 import java.io.IOException;
@@ -26,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +47,7 @@ class PowerCycleAgentTest {
 
   @TempDir Path stateDir;
   private final Closer closer = new Closer();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private MockRelays relays = closer.add(new MockRelays());
 
   @AfterEach
@@ -70,6 +76,10 @@ class PowerCycleAgentTest {
     assertEquals(List.of(HIGH), MockRelays.states(line27));
     assertTrue(levels.get(2).nanos() - levels.get(1).nanos() >= OFF.toNanos(), "off for the configured time");
     assertEquals(List.of("skia-rpi-001"), server.completions());
+    String metrics = registry.scrape();
+    assertTrue(metrics.contains("powercycle_cycles_total{controller=\"gpio rack1-relays\",outcome=\"done\"} 1.0"), metrics);
+    assertTrue(metrics.contains("powercycle_controller_reachable{controller=\"gpio rack1-relays\"} 1.0"), metrics);
+    assertTrue(metrics.contains("powercycle_switch_seconds_count{action=\"off\",controller=\"gpio rack1-relays\"} 1"), metrics);
     System.out.printf("request to relay off (stream=%s): %.1f ms%n", withStream, (levels.get(1).nanos() - asked) / 1e6);
     app.close();
   }
@@ -103,22 +113,44 @@ class PowerCycleAgentTest {
         "skia-rpi-002", PowerCycleState.AVAILABLE,
         "skia-e-win-001", PowerCycleState.IN_ERROR), states(server));
 
+    assertTrue(registry.scrape().contains("powercycle_controller_reachable{controller=\"synaccess rack3-pdu\"} 0.0"));
+
     FakeSynaccess strip = closer.add(new FakeSynaccess(port));
     Eventually.await("the recovery report", () -> states(server).get("skia-e-win-001") == PowerCycleState.AVAILABLE);
-    assertEquals("$A3 1 1", strip.queries().get(0), "powered on when it answered again");
+    assertEquals(List.of(), strip.queries(), "recovered by reading only");
+    assertTrue(strip.paths().contains("/"));
+  }
+
+  /** A strip may feed the router and the jump host too: a start touches no outlet without a reason. */
+  @Test
+  void aStartWithNoJournalSwitchesNothing() throws Exception {
+    FakeSynaccess strip = closer.add(new FakeSynaccess(0));
+    FakeCentralServer server = closer.add(new FakeCentralServer(true));
+    start(server, new SynaccessConfig("PDU1", strip.address(), "admin", "admin", OFF,
+        Map.of("router", 1, "jumphost", 4, "skia-e-win-601", 6)));
+
+    Eventually.await("the start-up report", () -> states(server).size() == 3);
+    awaitPolls(server, 3);
+    assertEquals(Map.of("router", PowerCycleState.AVAILABLE, "jumphost", PowerCycleState.AVAILABLE,
+        "skia-e-win-601", PowerCycleState.AVAILABLE), states(server));
+    assertEquals(List.of(), strip.queries(), "no outlet switched");
+    assertEquals(List.of("/"), strip.paths(), "one read");
   }
 
   @Test
-  void powersEveryRelayOnBeforeTalkingToTheServer() throws Exception {
+  void aStartAfterACrashSwitchesBackOnTheOutletLeftOffBeforeTalkingToTheServer() throws Exception {
     FakeSynaccess strip = closer.add(new FakeSynaccess(0));
     FakeCentralServer server = closer.add(new FakeCentralServer(true));
-    start(server, new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", OFF,
-        Map.of("skia-e-win-001", 1, "skia-e-win-002", 2)));
+    new PoweredOffJournal(stateDir, Json.newMapper()).markOff("skia-e-win-601"); // as a crash mid-cycle leaves it
+    start(server, new SynaccessConfig("PDU1", strip.address(), "admin", "admin", OFF,
+        Map.of("router", 1, "jumphost", 4, "skia-e-win-601", 6)));
 
-    Eventually.await("the start-up report", () -> !server.stateUpdates().isEmpty());
-    assertEquals(List.of("$A3 1 1", "$A3 2 1"), strip.queries().stream().sorted().toList());
+    Eventually.await("the start-up report", () -> states(server).size() == 3);
+    awaitPolls(server, 3);
+    assertEquals(List.of("$A3 6 1"), strip.queries());
     long firstServerContact = server.requestNanos().stream().min(Long::compare).orElseThrow();
-    strip.commands().forEach(c -> assertTrue(c.nanos() < firstServerContact, c + " came after the server was contacted"));
+    assertTrue(strip.commands().get(0).nanos() < firstServerContact, "restored before the server was contacted");
+    assertEquals(Set.of(), new PoweredOffJournal(stateDir, Json.newMapper()).off(), "the note is gone");
   }
 
   @Test
@@ -215,7 +247,7 @@ class PowerCycleAgentTest {
 
   private PowerCycleApp start(FakeCentralServer server, ControllerConfig... controllers) throws IOException {
     PowerCycleApp app = closer.add(new PowerCycleApp(server.url(), Optional.empty(), stateDir, new PowerCycleConfig(List.of(controllers)),
-        chip -> relays.context(), MockRelays.PROVIDER, FAST));
+        chip -> relays.context(), MockRelays.PROVIDER, stateDir.resolve("home"), new AgentMetrics(registry), FAST));
     app.start();
     return app;
   }

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -22,18 +24,21 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 /**
  * An in-process SSH server on 127.0.0.1 standing in for an mPower strip, an EdgeSwitch or a test
  * machine: it reads the login shell's input line by line, records each line, and answers with what
- * {@code device} makes of it.
+ * {@code device} makes of it. A command run instead of the login shell (an exec request) gets the
+ * device given to {@link #onCommand}, or exits 127.
  */
 public final class FakeSshDevice implements AutoCloseable {
   /** What the device prints for a line, and the session's exit status if it is the last line. */
   public record Reply(String output, int exitStatus) {}
 
-  /** A line received, by whom, how they logged in. */
-  public record Line(String user, String auth, String text) {}
+  /** A line received, by whom, how they logged in, and the command that read it (null: the login shell). */
+  public record Line(String user, String auth, String text, String command) {}
 
   private static final AttributeKey<String> AUTH = new AttributeKey<>();
 
   private final List<Line> lines = new CopyOnWriteArrayList<>();
+  private final List<String> passwordsTried = new CopyOnWriteArrayList<>();
+  private final Map<String, Function<String, Reply>> commands = new ConcurrentHashMap<>();
   private final SimpleGeneratorHostKeyProvider hostKey = new SimpleGeneratorHostKeyProvider();
   private final SshServer sshd;
 
@@ -49,6 +54,7 @@ public final class FakeSshDevice implements AutoCloseable {
     sshd.setPort(0);
     sshd.setKeyPairProvider(hostKey);
     sshd.setPasswordAuthenticator((u, p, session) -> {
+      passwordsTried.add(p);
       boolean ok = password != null && u.equals(user) && p.equals(password);
       if (ok) {
         session.setAttribute(AUTH, "password");
@@ -62,8 +68,21 @@ public final class FakeSshDevice implements AutoCloseable {
       }
       return ok;
     });
-    sshd.setShellFactory(channel -> new Shell(device));
+    sshd.setShellFactory(channel -> new Shell(null, device));
+    sshd.setCommandFactory((channel, command) -> new Shell(command,
+        commands.getOrDefault(command, line -> new Reply("sh: " + command + ": not found\n", 127))));
     sshd.start();
+  }
+
+  /** How the device answers the lines fed to {@code command}. */
+  public FakeSshDevice onCommand(String command, Function<String, Reply> device) {
+    commands.put(command, device);
+    return this;
+  }
+
+  /** Every password a client sent, right or wrong. */
+  public List<String> passwordsTried() {
+    return List.copyOf(passwordsTried);
   }
 
   public int port() {
@@ -95,12 +114,14 @@ public final class FakeSshDevice implements AutoCloseable {
   }
 
   private final class Shell implements Command {
+    private final String command;
     private final Function<String, Reply> device;
     private InputStream in;
     private OutputStream out;
     private ExitCallback exit;
 
-    Shell(Function<String, Reply> device) {
+    Shell(String command, Function<String, Reply> device) {
+      this.command = command;
       this.device = device;
     }
 
@@ -130,7 +151,7 @@ public final class FakeSshDevice implements AutoCloseable {
         int status = 0;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
           for (String line; (line = reader.readLine()) != null; ) {
-            lines.add(new Line(user, auth, line));
+            lines.add(new Line(user, auth, line, command));
             Reply reply = device.apply(line);
             out.write(reply.output().getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
-/** A Synaccess power strip's HTTP interface on 127.0.0.1, recording each command it receives. */
+/** A Synaccess power strip's HTTP interface on 127.0.0.1, recording each request and command it receives. */
 public final class FakeSynaccess implements AutoCloseable {
   /** A decoded query such as {@code $A3 2 0} and the Authorization header it came with. */
   public record Command(String query, String authorization, long nanos) {}
 
   private final List<Command> commands = new CopyOnWriteArrayList<>();
+  private final List<String> paths = new CopyOnWriteArrayList<>();
   private final HttpServer http;
   private volatile int status = 200;
 
@@ -34,6 +35,11 @@ public final class FakeSynaccess implements AutoCloseable {
     return List.copyOf(commands);
   }
 
+  /** The path of every request, commands and reads alike. */
+  public List<String> paths() {
+    return List.copyOf(paths);
+  }
+
   public List<String> queries() {
     return commands.stream().map(Command::query).toList();
   }
@@ -45,6 +51,7 @@ public final class FakeSynaccess implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      paths.add(exchange.getRequestURI().getPath());
       if (exchange.getRequestURI().getPath().equals("/cmd.cgi")) {
         commands.add(new Command(
             exchange.getRequestURI().getQuery(),
