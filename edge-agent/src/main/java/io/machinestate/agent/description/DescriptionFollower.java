@@ -33,7 +33,7 @@ public final class DescriptionFollower implements AutoCloseable {
    * gone mid-stream), so that the stream is followed again within seconds of its return. A server
    * that answers with an error (a refused token, say) is retried with the whole backoff.
    */
-  static final Duration UNREACHABLE_MAX_WAIT = Duration.ofSeconds(5);
+  public static final Duration UNREACHABLE_MAX_WAIT = Duration.ofSeconds(5);
 
   private final CentralClient client;
   private final DescriptionHolder holder;
@@ -179,7 +179,10 @@ public final class DescriptionFollower implements AutoCloseable {
         return "HTTP " + response.code();
       }
     }
-    return t == null ? "unknown error" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    if (t == null) {
+      return "unknown error";
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   @Override
