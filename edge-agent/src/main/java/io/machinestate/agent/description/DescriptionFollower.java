@@ -45,6 +45,7 @@ public final class DescriptionFollower implements AutoCloseable {
   private Thread reconnecter;
   private boolean open;
   private long openedAt;
+  private long failures;
   private boolean closed;
 
   /**
@@ -103,6 +104,7 @@ public final class DescriptionFollower implements AutoCloseable {
     if (closed || reconnecter != null) {
       return;
     }
+    failures++;
     // A stream that lived a while was healthy: start the backoff again.
     if (open && System.nanoTime() - openedAt > HEALTHY_STREAM.toNanos()) {
       reconnectBackoff.reset();
@@ -183,6 +185,16 @@ public final class DescriptionFollower implements AutoCloseable {
       return "unknown error";
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** Whether the stream is open now. */
+  public synchronized boolean isOpen() {
+    return open;
+  }
+
+  /** How many times the stream was lost or refused. */
+  public synchronized long failures() {
+    return failures;
   }
 
   @Override
