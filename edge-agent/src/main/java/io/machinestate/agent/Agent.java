@@ -12,8 +12,11 @@ import io.machinestate.agent.device.ChromeOsDevice;
 import io.machinestate.agent.device.Device;
 import io.machinestate.agent.device.IosDevice;
 import io.machinestate.agent.device.PyOcdDevice;
+import io.machinestate.agent.device.RebootTarget;
 import io.machinestate.agent.host.GceMetadata;
 import io.machinestate.agent.host.HostDevice;
+import io.machinestate.agent.metrics.AgentMetrics;
+import io.machinestate.agent.host.LinuxGpuDrivers;
 import io.machinestate.agent.report.ForcedQuarantine;
 import io.machinestate.agent.report.Interrogator;
 import io.machinestate.agent.report.Reporter;
@@ -28,6 +31,7 @@ import io.machinestate.protocol.Json;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +39,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
@@ -48,6 +53,7 @@ public final class Agent implements AutoCloseable {
   private static final Duration GCE_TIMEOUT = Duration.ofMillis(500);
   private static final Duration SSE_READ_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration BOT_RESTART_DELAY = Duration.ofSeconds(10);
+  private static final Path NVIDIA_VERSION = Path.of("/sys/module/nvidia/version");
 
   private final AgentConfig config;
   private final OkHttpClient http;
@@ -59,9 +65,12 @@ public final class Agent implements AutoCloseable {
   private final SwarmingBot bot;
   private final long startNanos = System.nanoTime();
   private final AtomicBoolean firstAccepted = new AtomicBoolean();
+  private final AgentMetrics metrics;
 
-  private Agent(AgentConfig config, Supplier<HostDevice.Hardware> hardware) throws IOException {
+  /** @param hardware reads the host's hardware, given the runner of the host's tools */
+  private Agent(AgentConfig config, Function<ToolRunner, HostDevice.Hardware> hardware) throws IOException {
     this.config = config;
+    this.metrics = new AgentMetrics(config.version());
     ObjectMapper mapper = Json.newMapper();
     OkHttpClient.Builder httpBuilder = new OkHttpClient.Builder()
         .dispatcher(new Dispatcher(Executors.newVirtualThreadPerTaskExecutor()))
@@ -89,7 +98,7 @@ public final class Agent implements AutoCloseable {
     sender = new EventSender(client, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), random), this::accepted);
 
     Map<AttachedDevice, Device> devices = Map.of(
-        AttachedDevice.NODEVICE, new HostDevice(hardware,
+        AttachedDevice.NODEVICE, new HostDevice(() -> hardware.apply(tools),
             new GceMetadata(http, config.gceMetadataHost(), GCE_TIMEOUT), tools),
         AttachedDevice.ADB, new AndroidDevice(tools),
         AttachedDevice.IOS, new IosDevice(tools),
@@ -101,21 +110,26 @@ public final class Agent implements AutoCloseable {
         new Interrogator(host, devices, description, runningTask::get, config.startSwarming(),
             new ForcedQuarantine(config.home(), config.machineId())),
         sender::offer, config.eventInterval());
+    metrics.flag("edge_agent_description_stream_open", "whether the Description stream is open", follower::isOpen);
+    metrics.count("edge_agent_description_stream_failures", "Description streams lost or refused", follower::failures);
+    metrics.flag("edge_agent_task_running", "whether Swarming runs a task", runningTask::get);
     hooks = new HookServer(new InetSocketAddress(config.bindAddress(), config.port()), description, runningTask,
-        () -> afterTask(devices), config.rackName(), mapper);
+        () -> afterTask(devices), config.rackName(), metrics::scrape, mapper);
     bot = config.startSwarming()
-        ? new SwarmingBot(config.pythonExe(), config.swarmingBotZip(), BOT_RESTART_DELAY)
+        ? new SwarmingBot(config.pythonExe(), config.swarmingBotZip(), config.machineId(), BOT_RESTART_DELAY)
         : null;
   }
 
   /** Starts an agent that reads the host's hardware with OSHI. */
   public static Agent start(AgentConfig config) throws IOException {
-    return start(config, HostDevice::oshi);
+    Agent agent = new Agent(config, tools -> HostDevice.oshi(new LinuxGpuDrivers(tools, NVIDIA_VERSION), Path.of("/")));
+    agent.start();
+    return agent;
   }
 
   /** Starts an agent; tests pass the host's hardware to keep OSHI out of them. */
   static Agent start(AgentConfig config, Supplier<HostDevice.Hardware> hardware) throws IOException {
-    Agent agent = new Agent(config, hardware);
+    Agent agent = new Agent(config, tools -> hardware.get());
     agent.start();
     return agent;
   }
@@ -152,16 +166,19 @@ public final class Agent implements AutoCloseable {
 
   private void afterTask(Map<AttachedDevice, Device> devices) {
     Description d = description.get();
-    try {
-      devices.get(d.attachedDevice()).reboot(d);
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "Rebooting the {0} device of machine {1} failed: {2}",
-          d.attachedDevice().wire(), config.machineId(), e.getMessage());
-    }
+    RebootTarget.of(d).ifPresentOrElse(kind -> {
+      try {
+        devices.get(kind).reboot(d);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "Rebooting the {0} device of machine {1} failed: {2}",
+            kind.wire(), config.machineId(), e.getMessage());
+      }
+    }, () -> LOG.log(Level.INFO, "No attached device of machine {0} to reboot", config.machineId()));
     trigger();
   }
 
   private void accepted(Event event) {
+    metrics.eventAccepted();
     if (firstAccepted.compareAndSet(false, true)) {
       LOG.log(Level.INFO, "First event of machine {0} accepted {1} ms after start",
           config.machineId(), String.valueOf(Duration.ofNanos(System.nanoTime() - startNanos).toMillis()));

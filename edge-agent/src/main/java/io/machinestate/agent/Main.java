@@ -15,10 +15,9 @@ public final class Main {
       System.out.print(CommandLine.usage());
       return;
     }
-    String version = Main.class.getPackage().getImplementationVersion();
     AgentConfig config;
     try {
-      config = CommandLine.parse(args, System.getenv(), version == null ? "development" : version);
+      config = CommandLine.parse(args, System.getenv(), BuildStamp.version());
     } catch (CommandLine.UsageException e) {
       System.err.println("edge-agent: " + e.getMessage() + "\n");
       System.err.print(CommandLine.usage());

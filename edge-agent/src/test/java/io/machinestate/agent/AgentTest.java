@@ -152,8 +152,31 @@ class AgentTest {
   }
 
   @Test
+  void healthAndMetricsAreServedOnTheHookPort() throws Exception {
+    agent = Agent.start(config(central.port()), () -> HARDWARE);
+    FakeCentral.await("an event and the stream", 5, () -> !central.accepted().isEmpty() && central.sseConnections() > 0);
+    URI base = URI.create("http://127.0.0.1:" + agent.hookPort());
+    assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+    FakeCentral.await("the open stream and the accepted event in the metrics", 5, () -> {
+      String text = body(base.resolve("/metrics"));
+      return text.contains("edge_agent_description_stream_open 1.0") && text.contains("edge_agent_events_accepted_total 1.0")
+          && text.contains("edge_agent_description_stream_failures_total 0.0");
+    });
+  }
+
+  private String body(URI uri) {
+    try {
+      return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void afterATaskRebootsTheDeviceAndReportsAgain() throws Exception {
-    central.setDescription(ID, Description.builder().attachedDevice(AttachedDevice.ADB).build());
+    central.setDescription(ID, Description.builder().attachedDevice(AttachedDevice.ADB)
+        .dimensions(Map.of("android_devices", List.of("1"))).build());
     agent = Agent.start(config(central.port()), () -> HARDWARE);
     FakeCentral.await("the first event", 5, () -> central.accepted().size() == 1);
     assertTrue(central.accepted().get(0).android().populated());

@@ -235,6 +235,12 @@ public final class FakeCentral implements AutoCloseable {
     exchange.close();
   }
 
+  /** Stops as a killed server would: open streams are cut, not ended. */
+  public void crash() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
   @Override
   public void close() {
     closeStreams();

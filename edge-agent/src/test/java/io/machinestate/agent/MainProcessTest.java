@@ -40,6 +40,7 @@ class MainProcessTest {
         assertTrue(logged.contains("Edge agent for machine " + ID + " stopping")
             && logged.contains("Edge agent for machine " + ID + " stopped"), logged);
         assertFalse(logged.contains("child-token-1") || logged.contains("Bearer "), logged);
+        assertFalse(logged.contains("Exception in thread"), "nothing thrown while stopping: " + logged);
         assertTrue(central.authorizations().stream().allMatch(a -> a.endsWith(" Bearer child-token-1")),
             central.authorizations().toString());
       } finally {

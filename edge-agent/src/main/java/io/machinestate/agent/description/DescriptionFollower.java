@@ -28,6 +28,12 @@ public final class DescriptionFollower implements AutoCloseable {
    * accepts streams and ends them at once (one shutting down, say) is not hammered.
    */
   private static final Duration HEALTHY_STREAM = Duration.ofMinutes(1);
+  /**
+   * The longest wait before reconnecting to a server that did not answer (down, restarting, or
+   * gone mid-stream), so that the stream is followed again within seconds of its return. A server
+   * that answers with an error (a refused token, say) is retried with the whole backoff.
+   */
+  public static final Duration UNREACHABLE_MAX_WAIT = Duration.ofSeconds(5);
 
   private final CentralClient client;
   private final DescriptionHolder holder;
@@ -39,6 +45,7 @@ public final class DescriptionFollower implements AutoCloseable {
   private Thread reconnecter;
   private boolean open;
   private long openedAt;
+  private long failures;
   private boolean closed;
 
   /**
@@ -92,16 +99,19 @@ public final class DescriptionFollower implements AutoCloseable {
     source = EventSources.createFactory(sseClient).newEventSource(request, new Listener());
   }
 
-  private synchronized void scheduleReconnect(String why) {
+  /** @param answered whether the server answered with an error, rather than not at all */
+  private synchronized void scheduleReconnect(String why, boolean answered) {
     if (closed || reconnecter != null) {
       return;
     }
+    failures++;
     // A stream that lived a while was healthy: start the backoff again.
     if (open && System.nanoTime() - openedAt > HEALTHY_STREAM.toNanos()) {
       reconnectBackoff.reset();
     }
     open = false;
-    Duration wait = reconnectBackoff.next();
+    Duration backoff = reconnectBackoff.next();
+    Duration wait = answered || backoff.compareTo(UNREACHABLE_MAX_WAIT) < 0 ? backoff : UNREACHABLE_MAX_WAIT;
     LOG.log(Level.WARNING, "Description stream of machine {0} lost ({1}), reconnecting in {2} ms",
         client.machineId(), why, String.valueOf(wait.toMillis()));
     reconnecter = Thread.ofVirtual().name("description-reconnect").start(() -> {
@@ -150,22 +160,41 @@ public final class DescriptionFollower implements AutoCloseable {
 
     @Override
     public void onClosed(EventSource eventSource) {
-      scheduleReconnect("closed by the server");
+      scheduleReconnect("closed by the server", false);
     }
 
     @Override
     public void onFailure(EventSource eventSource, Throwable t, Response response) {
-      scheduleReconnect(response != null ? httpFailure(response)
-          : t == null ? "unknown error" : String.valueOf(t.getMessage()));
+      scheduleReconnect(failure(t, response), response != null && !response.isSuccessful());
     }
   }
 
-  private static String httpFailure(Response response) {
-    try {
-      return CentralClient.failure(response);
-    } catch (IOException e) {
-      return "HTTP " + response.code();
+  /**
+   * Why a stream failed. Only an error answer's body is read: once a stream has opened, OkHttp
+   * has taken its body, and reading it again throws.
+   */
+  static String failure(Throwable t, Response response) {
+    if (response != null && !response.isSuccessful()) {
+      try {
+        return CentralClient.failure(response);
+      } catch (IOException | RuntimeException e) {
+        return "HTTP " + response.code();
+      }
     }
+    if (t == null) {
+      return "unknown error";
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** Whether the stream is open now. */
+  public synchronized boolean isOpen() {
+    return open;
+  }
+
+  /** How many times the stream was lost or refused. */
+  public synchronized long failures() {
+    return failures;
   }
 
   @Override

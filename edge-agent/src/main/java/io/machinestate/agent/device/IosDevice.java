@@ -37,18 +37,13 @@ public final class IosDevice implements Device {
     tools.run("idevicediagnostics", "restart");
   }
 
-  /** The iOS version, or "" when unreadable: the device is there even so. */
-  private String version() {
-    try {
-      String version = tools.run("ideviceinfo", "-k", "ProductVersion").strip();
-      if (VERSION.matcher(version).matches()) {
-        return version;
-      }
-      LOG.log(Level.WARNING, "ideviceinfo -k ProductVersion printed no version: {0}", ToolOutputs.abbreviate(version));
-    } catch (ToolException e) {
-      LOG.log(Level.WARNING, "Reading the iOS version failed: {0}", e.getMessage());
+  /** The iOS version; a device whose version cannot be read is absent this round, as in Swarming's Go agent. */
+  private String version() throws IOException {
+    String version = tools.run("ideviceinfo", "-k", "ProductVersion").strip();
+    if (!VERSION.matcher(version).matches()) {
+      throw new IOException("ideviceinfo -k ProductVersion printed no version: " + ToolOutputs.abbreviate(version));
     }
-    return "";
+    return version;
   }
 
   private int battery() {

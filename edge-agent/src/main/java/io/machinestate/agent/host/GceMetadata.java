@@ -14,8 +14,8 @@ import okhttp3.Response;
 public final class GceMetadata {
   private static final System.Logger LOG = System.getLogger(GceMetadata.class.getName());
 
-  /** On GCE: the machine type ("n1-standard-4"); off GCE: null. */
-  public record Answer(boolean onGce, String machineType) {}
+  /** On GCE: the machine type ("n1-standard-4") and CPU platform ("Intel Haswell"); off GCE: "". */
+  public record Answer(boolean onGce, String machineType, String cpuPlatform) {}
 
   private final OkHttpClient client;
   private final String host;
@@ -37,21 +37,34 @@ public final class GceMetadata {
   }
 
   private Answer ask() {
+    String type;
+    try {
+      type = get("machine-type"); // projects/123/machineTypes/n1-standard-4
+    } catch (IOException e) {
+      LOG.log(Level.INFO, "Not on GCE: no metadata server at {0}: {1}", host, e.getMessage());
+      return new Answer(false, "", "");
+    }
+    String platform;
+    try {
+      platform = get("cpu-platform");
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "On GCE, but the CPU platform is unknown: {0}", e.getMessage());
+      platform = "";
+    }
+    return new Answer(true, type.substring(type.lastIndexOf('/') + 1), platform);
+  }
+
+  /** An instance attribute; only the real metadata server answers with the Metadata-Flavor header. */
+  private String get(String attribute) throws IOException {
     Request request = new Request.Builder()
-        .url("http://" + host + "/computeMetadata/v1/instance/machine-type")
+        .url("http://" + host + "/computeMetadata/v1/instance/" + attribute)
         .header("Metadata-Flavor", "Google")
         .build();
     try (Response response = client.newCall(request).execute()) {
-      // Only the real metadata server answers with this header.
       if (!response.isSuccessful() || !"Google".equals(response.header("Metadata-Flavor"))) {
-        LOG.log(Level.INFO, "Not on GCE: metadata server at {0} answered {1}", host, response.code());
-        return new Answer(false, "");
+        throw new IOException("metadata server at " + host + " answered " + response.code() + " for " + attribute);
       }
-      String type = response.body().string().strip(); // projects/123/machineTypes/n1-standard-4
-      return new Answer(true, type.substring(type.lastIndexOf('/') + 1));
-    } catch (IOException e) {
-      LOG.log(Level.INFO, "Not on GCE: no metadata server at {0}: {1}", host, e.getMessage());
-      return new Answer(false, "");
+      return response.body().string().strip();
     }
   }
 }

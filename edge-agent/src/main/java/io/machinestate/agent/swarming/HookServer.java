@@ -30,25 +30,33 @@ public final class HookServer implements AutoCloseable {
   private static final byte[] SETTINGS =
       "{\"caches\":{\"isolated\":{\"size\":8589934592}}}".getBytes(StandardCharsets.UTF_8);
 
+  private static final String JSON = "application/json";
+  private static final String PLAIN = "text/plain; charset=utf-8";
+  private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  private static final byte[] OK = "ok\n".getBytes(StandardCharsets.UTF_8);
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Supplier<Description> description;
   private final AtomicBoolean runningTask;
   private final Runnable afterTask;
   private final String rackName;
+  private final Supplier<String> metrics;
   private final ObjectMapper mapper;
 
   /**
    * @param runningTask set while a task runs
    * @param afterTask run in the background after each task: reboot the device, interrogate
    * @param rackName reported as {@code sk_rack} in the bot's state
+   * @param metrics the agent's metrics in Prometheus's text format, served at /metrics
    */
   public HookServer(InetSocketAddress address, Supplier<Description> description, AtomicBoolean runningTask,
-      Runnable afterTask, String rackName, ObjectMapper mapper) throws IOException {
+      Runnable afterTask, String rackName, Supplier<String> metrics, ObjectMapper mapper) throws IOException {
     this.description = description;
     this.runningTask = runningTask;
     this.afterTask = afterTask;
     this.rackName = rackName;
+    this.metrics = metrics;
     this.mapper = mapper;
     server = HttpServer.create(address, 0);
     server.setExecutor(executor);
@@ -57,6 +65,10 @@ public final class HookServer implements AutoCloseable {
     server.createContext("/get_dimensions", exchange -> handle(exchange, "POST", this::getDimensions));
     server.createContext("/on_before_task", exchange -> handle(exchange, "GET", ignored -> onBeforeTask()));
     server.createContext("/on_after_task", exchange -> handle(exchange, "GET", ignored -> onAfterTask()));
+    // Served while the agent runs: a supervisor or probe learns that it is alive and answering.
+    server.createContext("/healthz", exchange -> handle(exchange, "GET", PLAIN, ignored -> OK));
+    server.createContext("/metrics", exchange -> handle(exchange, "GET", PROMETHEUS,
+        ignored -> this.metrics.get().getBytes(StandardCharsets.UTF_8)));
   }
 
   public void start() {
@@ -135,15 +147,19 @@ public final class HookServer implements AutoCloseable {
   }
 
   private static void handle(HttpExchange exchange, String method, Handler handler) {
+    handle(exchange, method, JSON, handler);
+  }
+
+  private static void handle(HttpExchange exchange, String method, String contentType, Handler handler) {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       int status = 200;
       byte[] body;
-      String type = "application/json";
+      String type = contentType;
       if (!exchange.getRequestMethod().equals(method)) {
         status = 405;
         body = (path + " takes " + method + "\n").getBytes(StandardCharsets.UTF_8);
-        type = "text/plain; charset=utf-8";
+        type = PLAIN;
         exchange.getResponseHeaders().set("Allow", method);
       } else {
         try {
@@ -152,7 +168,7 @@ public final class HookServer implements AutoCloseable {
           LOG.log(Level.WARNING, "Swarming hook {0}: {1} {2}", path, e.status, e.getMessage());
           status = e.status;
           body = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
-          type = "text/plain; charset=utf-8";
+          type = PLAIN;
         }
       }
       exchange.getResponseHeaders().set("Content-Type", type);

@@ -18,13 +18,16 @@ public final class SwarmingBot implements AutoCloseable {
 
   private final Path python;
   private final Path botZip;
+  private final String botId;
   private final Duration restartDelay;
   private final Thread thread;
   private volatile Process process;
 
-  public SwarmingBot(Path python, Path botZip, Duration restartDelay) {
+  /** @param botId this machine's id, which the bot reads from its environment */
+  public SwarmingBot(Path python, Path botZip, String botId, Duration restartDelay) {
     this.python = python;
     this.botZip = botZip;
+    this.botId = botId;
     this.restartDelay = restartDelay;
     this.thread = Thread.ofVirtual().name("swarming-bot").unstarted(this::run);
   }
@@ -51,9 +54,13 @@ public final class SwarmingBot implements AutoCloseable {
     }
     LOG.log(Level.INFO, "Starting the Swarming bot: {0} {1} start_bot", python, botZip);
     try {
-      process = new ProcessBuilder(python.toString(), botZip.toString(), "start_bot")
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      ProcessBuilder builder = new ProcessBuilder(python.toString(), botZip.toString(), "start_bot")
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      // The id may have come from --machine-id rather than the environment; the bot knows it only from here.
+      builder.environment().put("SWARMING_BOT_ID", botId);
+      // Tells the bot that its host was set up by us, not by its own bootstrap.
+      builder.environment().put("SWARMING_EXTERNAL_BOT_SETUP", "1");
+      process = builder.start();
       try (BufferedReader stderr = new BufferedReader(
           new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
         String line;

@@ -11,7 +11,13 @@ import io.machinestate.protocol.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import java.io.IOException;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +42,9 @@ class DescriptionFollowerTest {
 
   @AfterEach
   void stop() {
+    if (central == null) {
+      return; // a test of a pure function
+    }
     holder.close(); // first: a fetch still in flight must not save into the deleted temp dir
     follower.close();
     central.close();
@@ -86,6 +95,32 @@ class DescriptionFollowerTest {
     FakeCentral.await("reconnection", 5, () -> central.sseConnections() == 2);
     central.setDescription(ID, maintenance("dave"));
     FakeCentral.await("update after reconnection", 5, () -> holder.get().equals(maintenance("dave")));
+  }
+
+  @Test
+  void followsTheStreamAgainWhenTheServerIsKilledAndRestarted() throws Exception {
+    central = FakeCentral.start();
+    follow(Duration.ofHours(1));
+    int port = central.port();
+    central.crash(); // the open stream is cut mid-way, after OkHttp took its body
+    central = FakeCentral.start(port);
+    FakeCentral.await("reconnection to the restarted server", 5, () -> central.sseConnections() == 1);
+    central.setDescription(ID, maintenance("erin"));
+    FakeCentral.await("an update over the new stream", 5, () -> holder.get().equals(maintenance("erin")));
+  }
+
+  @Test
+  void aBrokenStreamIsNamedByItsCauseAndAnErrorAnswerByItsStatusAndBody() {
+    Request request = new Request.Builder().url("http://127.0.0.1:1/s").build();
+    Response opened = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(200).message("OK")
+        .body(ResponseBody.create("", MediaType.get("text/event-stream"))).build();
+    opened.body().close(); // as OkHttp leaves a stream's response: its body taken
+    assertEquals("IOException: unexpected end of stream",
+        DescriptionFollower.failure(new IOException("unexpected end of stream"), opened));
+
+    Response refused = new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(403).message("Forbidden")
+        .body(ResponseBody.create("rack9 may not follow", MediaType.get("text/plain"))).build();
+    assertEquals("the server refused our credentials: 403 rack9 may not follow", DescriptionFollower.failure(null, refused));
   }
 
   @Test

@@ -58,10 +58,19 @@ class IosDeviceTest {
   }
 
   @Test
-  void unreadableVersionAndBatteryLeaveTheDevicePresent() throws Exception {
-    FakeTools tools = ideviceinfo("echo iPad8,1", "echo garbage", "echo '##'");
+  void anUnreadableVersionMakesTheDeviceAbsent() {
+    FakeTools garbage = ideviceinfo("echo iPad8,1", "echo garbage", "echo 87");
+    IOException e = assertThrows(IOException.class, () -> new IosDevice(garbage.runner()).read(base, description));
+    assertTrue(e.getMessage().contains("printed no version"), e.getMessage());
+    FakeTools failing = ideviceinfo("echo iPad8,1", "echo 'ERROR: lockdownd' >&2; exit 1", "echo 87");
+    assertThrows(IOException.class, () -> new IosDevice(failing.runner()).read(base, description));
+  }
+
+  @Test
+  void anUnreadableBatteryLeavesTheDevicePresent() throws Exception {
+    FakeTools tools = ideviceinfo("echo iPad8,1", "echo 16.1", "echo '##'");
     Event e = new IosDevice(tools.runner()).read(base, description);
-    assertEquals(new Event.IOS("", "iPad8,1", IosDevice.BATTERY_UNREADABLE), e.ios());
+    assertEquals(new Event.IOS("16.1", "iPad8,1", IosDevice.BATTERY_UNREADABLE), e.ios());
   }
 
   @Test

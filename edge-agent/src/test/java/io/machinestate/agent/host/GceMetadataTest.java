@@ -20,7 +20,7 @@ class GceMetadataTest {
 
   private String serve(String flavor, String body) throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/computeMetadata/v1/instance/machine-type", exchange -> {
+    server.createContext("/computeMetadata/v1/instance/", exchange -> {
       requests.incrementAndGet();
       if (!"Google".equals(exchange.getRequestHeaders().getFirst("Metadata-Flavor"))) {
         exchange.sendResponseHeaders(403, -1);
@@ -29,7 +29,8 @@ class GceMetadataTest {
       if (flavor != null) {
         exchange.getResponseHeaders().set("Metadata-Flavor", flavor);
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = (exchange.getRequestURI().getPath().endsWith("/cpu-platform") ? "Intel Haswell" : body)
+          .getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, bytes.length);
       exchange.getResponseBody().write(bytes);
       exchange.close();
@@ -46,17 +47,17 @@ class GceMetadataTest {
   }
 
   @Test
-  void onGceAnswersTheMachineTypeOnce() throws Exception {
+  void onGceAnswersTheMachineTypeAndCpuPlatformOnce() throws Exception {
     GceMetadata gce = new GceMetadata(http, serve("Google", "projects/123/machineTypes/n1-standard-4"), Duration.ofSeconds(2));
-    assertEquals(new GceMetadata.Answer(true, "n1-standard-4"), gce.answer());
-    assertEquals(new GceMetadata.Answer(true, "n1-standard-4"), gce.answer());
-    assertEquals(1, requests.get());
+    assertEquals(new GceMetadata.Answer(true, "n1-standard-4", "Intel Haswell"), gce.answer());
+    assertEquals(new GceMetadata.Answer(true, "n1-standard-4", "Intel Haswell"), gce.answer());
+    assertEquals(2, requests.get(), "the machine type and CPU platform, once");
   }
 
   @Test
   void aServerThatIsNotTheMetadataServerMeansOffGce() throws Exception {
     GceMetadata gce = new GceMetadata(http, serve(null, "<html>captive portal</html>"), Duration.ofSeconds(2));
-    assertEquals(new GceMetadata.Answer(false, ""), gce.answer());
+    assertEquals(new GceMetadata.Answer(false, "", ""), gce.answer());
   }
 
   @Test
@@ -66,6 +67,6 @@ class GceMetadataTest {
       closedPort = s.getLocalPort();
     }
     GceMetadata gce = new GceMetadata(http, "127.0.0.1:" + closedPort, Duration.ofSeconds(2));
-    assertEquals(new GceMetadata.Answer(false, ""), gce.answer());
+    assertEquals(new GceMetadata.Answer(false, "", ""), gce.answer());
   }
 }

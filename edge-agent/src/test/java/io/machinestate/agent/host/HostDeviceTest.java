@@ -41,15 +41,18 @@ class HostDeviceTest {
     assertEquals(new Event.Standalone(8, List.of("x86", "x86-64"), List.of("none"), List.of("Linux", "Debian", "Debian-12"),
         false, "", false), first.standalone());
 
-    tools.script("docker", "true");
+    tools.script("docker", "[ \"$1\" = version ] && echo 'Server: Docker Engine'");
     Event second = host.read(base, Description.builder().build());
     assertTrue(second.standalone().dockerInstalled());
+
+    tools.script("docker", "echo 'Cannot connect to the Docker daemon' >&2; exit 1"); // a client without a daemon
+    assertFalse(host.read(base, Description.builder().build()).standalone().dockerInstalled());
     assertEquals(1, reads.get());
   }
 
   @Test
   void oshiReadsThisHost() {
-    HostDevice.Hardware h = HostDevice.oshi();
+    HostDevice.Hardware h = HostDevice.oshi(new LinuxGpuDrivers(new FakeTools(dir).runner(), dir.resolve("none")), Path.of("/"));
     assertTrue(h.cores() > 0, "cores " + h.cores());
     if (System.getProperty("os.name").equals("Linux")) {
       assertEquals("Linux", h.osVersions().get(0));

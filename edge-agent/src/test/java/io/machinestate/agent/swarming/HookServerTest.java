@@ -35,7 +35,7 @@ class HookServerTest {
   @BeforeEach
   void start() throws Exception {
     server = new HookServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), description::get, running,
-        afterTasks::incrementAndGet, "rack4", mapper);
+        afterTasks::incrementAndGet, "rack4", () -> "edge_agent_events_accepted_total 2.0\n", mapper);
     server.start();
   }
 
@@ -100,6 +100,18 @@ class HookServerTest {
     HttpResponse<String> r = call("GET", "/get_state", null);
     assertEquals(405, r.statusCode());
     assertEquals("POST", r.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void healthAndMetricsForPrometheus() throws Exception {
+    HttpResponse<String> health = call("GET", "/healthz", null);
+    assertEquals(200, health.statusCode());
+    assertEquals("ok\n", health.body());
+    HttpResponse<String> metrics = call("GET", "/metrics", null);
+    assertEquals(200, metrics.statusCode());
+    assertEquals("edge_agent_events_accepted_total 2.0\n", metrics.body());
+    assertTrue(metrics.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain; version=0.0.4"));
+    assertEquals(405, call("POST", "/metrics", "").statusCode());
   }
 
   @Test

@@ -1,0 +1,27 @@
+package io.machinestate.agent.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AgentMetricsTest {
+  @Test
+  void valuesAreReadAtEachScrape() {
+    AgentMetrics metrics = new AgentMetrics("2026-01-02T03:04:05Z-abc1234-dirty");
+    AtomicBoolean open = new AtomicBoolean();
+    AtomicLong failures = new AtomicLong();
+    metrics.flag("edge_agent_description_stream_open", "whether the stream is open", open::get);
+    metrics.count("edge_agent_description_stream_failures", "streams lost", failures::get);
+
+    metrics.eventAccepted();
+    open.set(true);
+    failures.set(3);
+    String text = metrics.scrape();
+    assertTrue(text.contains("edge_agent_version{version=\"2026-01-02T03:04:05Z-abc1234-dirty\"} 1"), text);
+    assertTrue(text.contains("edge_agent_events_accepted_total 1.0"), text);
+    assertTrue(text.contains("edge_agent_description_stream_open 1.0"), text);
+    assertTrue(text.contains("edge_agent_description_stream_failures_total 3.0"), text);
+  }
+}
