@@ -63,7 +63,7 @@ public final class CentralServer implements AutoCloseable {
     descriptions = new DescriptionFeed();
     powerCycles = new PowerCycleFeed();
     SqlJournal journal = new SqlJournal(database.client());
-    changes = new ChangeFeed(database.client(), json, ChangeSink.of(descriptions, powerCycles, metrics));
+    changes = new ChangeFeed(database.readCommittedClient(), json, ChangeSink.of(descriptions, powerCycles, metrics));
     store = new SqlStore(database.client(), journal, new WriteRules(config.pools()), changes, clock, json,
         metrics::conflictRetried);
     changes.start(() -> {
@@ -111,7 +111,6 @@ public final class CentralServer implements AutoCloseable {
     pruner.scheduleWithFixedDelay(() -> {
       prune("history", journal::pruneHistory, clock, config.historyRetention());
       prune("audit", journal::pruneAudit, clock, config.auditRetention());
-      prune("deleted_machine", changes::pruneDeletions, clock, Duration.ofDays(1));
     }, 0, 1, TimeUnit.HOURS);
   }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,23 +24,24 @@ import java.util.logging.Logger;
 /**
  * Tells this replica's sinks of every committed change, made here or through another replica on
  * the same database: once each, and per machine in version order. Changes made here come from the
- * {@link SqlStore} at once; those of other replicas are found by polling for rows whose
- * {@code changed_at} is recent (deletions leave a row in {@code deleted_machine}). No LISTEN/NOTIFY
- * or changefeed is needed, so it works alike on PostgreSQL and CockroachDB.
+ * {@link SqlStore} at once; those of other replicas are found by polling {@code change_log}, where
+ * every write and deletion leaves a row. No LISTEN/NOTIFY or changefeed is needed, so it works
+ * alike on PostgreSQL and CockroachDB.
  *
  * <p>A row can become visible after one with a later {@code changed_at}: commits do not happen in
  * the order of their clocks, and CockroachDB's nodes may differ by up to 500 ms. So each poll looks
  * back {@link #WINDOW} before the newest time it has seen, and skips versions already passed on.
+ * The log keeps {@link #KEPT} of changes; a replica that cannot poll for longer than that may miss
+ * some until each machine's next change.
  */
 public final class ChangeFeed implements ChangeSink, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
   static final Duration INTERVAL = Duration.ofMillis(250);
   static final Duration WINDOW = Duration.ofSeconds(2);
-  private static final int FETCH_BATCH = 100;
-  private static final String RECENT = """
-      SELECT machine_id, version, changed_at, false AS deleted FROM description WHERE changed_at > ?
-      UNION ALL
-      SELECT machine_id, version, changed_at, true AS deleted FROM deleted_machine WHERE changed_at > ?""";
+  static final Duration KEPT = Duration.ofMinutes(10);
+  private static final int BATCH = 1000;
+  private static final String RECENT =
+      "SELECT machine_id, version, changed_at, deleted FROM change_log WHERE changed_at > ? ORDER BY changed_at";
 
   private final DbClient db;
   private final ObjectMapper json;
@@ -51,6 +53,7 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
   private Instant newest = Instant.EPOCH; // only the poller's thread
   private boolean failing; // only the poller's thread
 
+  /** @param db reads at READ COMMITTED ({@link Database#readCommittedClient()}) */
   public ChangeFeed(DbClient db, ObjectMapper json, ChangeSink sink) {
     this.db = db;
     this.json = json;
@@ -59,27 +62,19 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
 
   /**
    * Notes the versions the database holds now, lets the sinks load the state (at least as new),
-   * then polls for what changes after.
+   * then polls for what changes after, and prunes the log.
    */
   public void start(Runnable loadSinks) {
-    var all = Instant.EPOCH.atOffset(ZoneOffset.UTC);
-    try (var rows = db.execute().query(RECENT, all, all)) {
-      rows.forEach(r -> {
-        passedOn.merge(r.column("machine_id").get(String.class), version(r), Math::max);
-        newest = max(newest, changedAt(r));
-      });
+    try (var rows = db.execute().query("SELECT machine_id, version FROM description")) {
+      rows.forEach(r -> passedOn.put(r.column("machine_id").get(String.class), version(r)));
     }
+    newest = db.execute().get("SELECT MAX(changed_at) AS t FROM change_log")
+        .map(r -> r.column("t").get(Timestamp.class))
+        .map(Timestamp::toInstant)
+        .orElse(Instant.EPOCH);
     loadSinks.run();
     poller.scheduleWithFixedDelay(this::poll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Forgets deletions older than {@code cutoff}; a replica polling less often than that would miss them. */
-  public long pruneDeletions(Instant cutoff) {
-    try {
-      return db.execute().delete("DELETE FROM deleted_machine WHERE changed_at < ?", cutoff.atOffset(ZoneOffset.UTC));
-    } catch (DbClientException e) {
-      throw new StoreUnavailableException("pruning deletions failed: " + e.getMessage(), e);
-    }
+    poller.scheduleWithFixedDelay(this::prune, 1, 1, TimeUnit.MINUTES);
   }
 
   @Override
@@ -104,24 +99,27 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
   }
 
   void poll() {
+    record Latest(long version, boolean deleted) {}
     try {
-      List<String> changed = new ArrayList<>();
-      var since = newest.minus(WINDOW).atOffset(ZoneOffset.UTC);
-      try (var rows = db.execute().query(RECENT, since, since)) {
+      Map<String, Latest> latest = new LinkedHashMap<>();
+      try (var rows = db.execute().query(RECENT, newest.minus(WINDOW).atOffset(ZoneOffset.UTC))) {
         rows.forEach(r -> {
-          String id = r.column("machine_id").get(String.class);
-          long version = version(r);
-          newest = max(newest, changedAt(r));
-          if (version <= passedOn.getOrDefault(id, 0L)) {
-            return;
-          }
-          if (r.column("deleted").get(Boolean.class)) {
-            deleted(id, version);
-          } else {
-            changed.add(id);
-          }
+          newest = max(newest, r.column("changed_at").get(Timestamp.class).toInstant());
+          Latest l = new Latest(version(r), r.column("deleted").get(Boolean.class));
+          latest.merge(r.column("machine_id").get(String.class), l, (a, b) -> a.version() >= b.version() ? a : b);
         });
       }
+      List<String> changed = new ArrayList<>();
+      latest.forEach((id, l) -> {
+        if (l.version() <= passedOn.getOrDefault(id, 0L)) {
+          return; // passed on already: made here, or seen by an earlier poll
+        }
+        if (l.deleted()) {
+          deleted(id, l.version());
+        } else {
+          changed.add(id);
+        }
+      });
       fetch(changed);
       if (failing) {
         LOG.info("change feed: the database answers again");
@@ -140,13 +138,27 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
 
   /** Reads the Descriptions another replica changed, a batch at a time. */
   private void fetch(List<String> machineIds) {
-    for (int from = 0; from < machineIds.size(); from += FETCH_BATCH) {
-      List<String> batch = machineIds.subList(from, Math.min(machineIds.size(), from + FETCH_BATCH));
+    for (int from = 0; from < machineIds.size(); from += BATCH) {
+      List<String> batch = machineIds.subList(from, Math.min(machineIds.size(), from + BATCH));
       String sql = "SELECT machine_id, version, description::TEXT AS d FROM description WHERE machine_id IN ("
           + String.join(", ", Collections.nCopies(batch.size(), "?")) + ")";
       try (var rows = db.execute().query(sql, batch.toArray())) {
         rows.forEach(r -> changed(r.column("machine_id").get(String.class), version(r), SqlStore.description(json, r)));
       }
+    }
+  }
+
+  /** Every replica prunes; they only ever delete the same old rows. */
+  private void prune() {
+    var cutoff = Instant.now().minus(KEPT).atOffset(ZoneOffset.UTC);
+    try {
+      long deleted;
+      do {
+        deleted = db.execute().delete("DELETE FROM change_log WHERE id IN "
+            + "(SELECT id FROM change_log WHERE changed_at < ? LIMIT " + BATCH + ")", cutoff);
+      } while (deleted == BATCH);
+    } catch (DbClientException e) {
+      LOG.fine("change feed: pruning the log failed, next minute again: " + e.getMessage());
     }
   }
 
@@ -157,10 +169,6 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
 
   private static long version(DbRow r) {
     return r.column("version").get(Number.class).longValue();
-  }
-
-  private static Instant changedAt(DbRow r) {
-    return r.column("changed_at").get(Timestamp.class).toInstant();
   }
 
   private static Instant max(Instant a, Instant b) {

@@ -31,15 +31,26 @@ public final class Database implements AutoCloseable {
   private final ConnectionString url;
   private final HikariDataSource pool;
   private final DbClient client;
+  private final DbClient readCommitted;
 
   private Database(EmbeddedPostgres embedded, ConnectionString url, DbTimeouts timeouts) {
     this.embedded = embedded;
     this.url = url;
     this.pool = pool(url, timeouts);
-    this.client = JdbcClientBuilder.create()
+    this.client = client(pool, Connection.TRANSACTION_SERIALIZABLE);
+    this.readCommitted = client(pool, Connection.TRANSACTION_READ_COMMITTED);
+  }
+
+  /** A client over the pool whose connections run at {@code isolation}; the pool resets it on return. */
+  private static DbClient client(HikariDataSource pool, int isolation) {
+    return JdbcClientBuilder.create()
         .connectionPool(() -> {
           try {
-            return pool.getConnection();
+            Connection c = pool.getConnection();
+            if (c.getTransactionIsolation() != isolation) {
+              c.setTransactionIsolation(isolation);
+            }
+            return c;
           } catch (SQLException e) {
             throw new DbClientException("no database connection: " + e.getMessage(), e);
           }
@@ -81,6 +92,16 @@ public final class Database implements AutoCloseable {
 
   public DbClient client() {
     return client;
+  }
+
+  /**
+   * For reads that must not take part in serializable conflict detection, such as the
+   * {@link ChangeFeed}'s polls: on PostgreSQL a SERIALIZABLE scan of recent changes would make
+   * nearly every concurrent write fail with 40001. CockroachDB before 23.2 runs it serializable
+   * anyway, where reads do not abort writers.
+   */
+  public DbClient readCommittedClient() {
+    return readCommitted;
   }
 
   /** Where the pool connects, credentials included; for tests that need a connection of their own. */

@@ -54,18 +54,21 @@ public final class Schema {
           )""",
           "CREATE INDEX IF NOT EXISTS history_machine_ts ON history (machine_id, ts DESC, id DESC)",
           "CREATE INDEX IF NOT EXISTS history_ts ON history (ts)"),
-      // what replicas poll to learn of each other's changes (ChangeFeed)
+      // what replicas poll to learn of each other's changes (ChangeFeed). An append-only log, not a
+      // changed_at column on description: an indexed column that every write changes would make each
+      // update of a Description touch its primary-key index, which PostgreSQL's serializable
+      // conflict detection then reports as conflicts between unrelated machines.
       List.of(
           "ALTER TABLE description ADD COLUMN IF NOT EXISTS version INT8 NOT NULL DEFAULT 0",
-          "ALTER TABLE description ADD COLUMN IF NOT EXISTS changed_at TIMESTAMPTZ NOT NULL DEFAULT now()",
-          "CREATE INDEX IF NOT EXISTS description_changed_at ON description (changed_at)",
           """
-          CREATE TABLE IF NOT EXISTS deleted_machine (
-            machine_id TEXT PRIMARY KEY,
+          CREATE TABLE IF NOT EXISTS change_log (
+            id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+            changed_at TIMESTAMPTZ NOT NULL,
+            machine_id TEXT NOT NULL,
             version INT8 NOT NULL,
-            changed_at TIMESTAMPTZ NOT NULL
+            deleted BOOLEAN NOT NULL
           )""",
-          "CREATE INDEX IF NOT EXISTS deleted_machine_changed_at ON deleted_machine (changed_at)"));
+          "CREATE INDEX IF NOT EXISTS change_log_changed_at ON change_log (changed_at)"));
 
   public static final int VERSION = MIGRATIONS.size();
 

@@ -45,20 +45,18 @@ public final class SqlStore implements Store {
 
   private static final String SELECT_FOR_UPDATE =
       "SELECT description::TEXT AS d, version FROM description WHERE machine_id = ? FOR UPDATE";
-  // clock_timestamp(), not now(): the time of the write itself, close to the commit, which is what
-  // the replicas' ChangeFeed polls by
   private static final String UPSERT = """
-      INSERT INTO description (machine_id, powercycle, last_updated, description, version, changed_at)
-      VALUES (?, ?, ?, ?::JSONB, ?, clock_timestamp())
+      INSERT INTO description (machine_id, powercycle, last_updated, description, version)
+      VALUES (?, ?, ?, ?::JSONB, ?)
       ON CONFLICT (machine_id) DO UPDATE SET
         powercycle = excluded.powercycle,
         last_updated = excluded.last_updated,
         description = excluded.description,
-        version = excluded.version,
-        changed_at = excluded.changed_at""";
-  private static final String TOMBSTONE = """
-      INSERT INTO deleted_machine (machine_id, version, changed_at) VALUES (?, ?, clock_timestamp())
-      ON CONFLICT (machine_id) DO UPDATE SET version = excluded.version, changed_at = excluded.changed_at""";
+        version = excluded.version""";
+  // clock_timestamp(), not now(): the time of the write itself, close to the commit, which is what
+  // the replicas' ChangeFeed polls by
+  private static final String LOG_CHANGE =
+      "INSERT INTO change_log (changed_at, machine_id, version, deleted) VALUES (clock_timestamp(), ?, ?, ?)";
 
   private final DbClient db;
   private final SqlJournal journal;
@@ -121,7 +119,7 @@ public final class SqlStore implements Store {
       }
       long version = nextVersion(previous.get());
       tx.delete("DELETE FROM description WHERE machine_id = ?", machineId);
-      tx.dml(TOMBSTONE, machineId, version); // so that other replicas learn of it
+      tx.insert(LOG_CHANGE, machineId, version, true);
       journal.record(tx, machineId, change, clock.instant(), null, null);
       return new Outcome<>(true, List.of(s -> s.deleted(machineId, version)));
     });
@@ -149,6 +147,7 @@ public final class SqlStore implements Store {
     }
     long version = nextVersion(previous.map(Versioned::version).orElse(0L));
     tx.dml(UPSERT, id, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version);
+    tx.insert(LOG_CHANGE, id, version, false);
     journal.record(tx, id, w.change(), clock.instant(), previous.map(Versioned::description).orElse(null), after);
     announcements.add(s -> s.changed(id, version, after));
     return Optional.of(after);
