@@ -68,7 +68,7 @@ class ReplicasTest {
 
         // a change acknowledged by a replica that dies at once still reaches the others' followers
         setNote(replicas.get(2), "last words");
-        replicas.get(2).process.destroyForcibly();
+        replicas.get(2).kill();
         followers.get(0).awaitNote("last words");
         followers.get(1).awaitNote("last words");
 

@@ -1,7 +1,5 @@
 package io.machinestate.server;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,17 +13,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The real central server in a child process, as systemd or Kubernetes runs it. */
-final class ServerProcess implements AutoCloseable {
+/**
+ * The real central server in a child process, as systemd or Kubernetes runs it, for tests that
+ * kill it. Only processes it started are ever stopped, each by its PID.
+ */
+public final class ServerProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("central server listening on http://127\\.0\\.0\\.1:(\\d+)");
 
-  final Process process;
-  final List<String> output = new CopyOnWriteArrayList<>();
+  private final Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+  /** Its own children (its embedded PostgreSQL), which outlive it when it is killed. */
+  private final List<ProcessHandle> children;
   private final Thread reader;
   private int port;
 
   /** Starts {@code Main} with {@code args} and waits until it listens. */
-  ServerProcess(String... args) throws InterruptedException, IOException {
+  public ServerProcess(String... args) throws InterruptedException, IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
@@ -37,15 +40,29 @@ final class ServerProcess implements AutoCloseable {
         wait(200);
       }
     }
-    assertTrue(port > 0, "server did not start:\n" + String.join("\n", output));
+    if (port() == 0) {
+      close();
+      throw new IllegalStateException("the central server did not start:\n" + log());
+    }
+    children = process.toHandle().descendants().toList();
   }
 
-  synchronized int port() {
+  public synchronized int port() {
     return port;
   }
 
+  public Process process() {
+    return process;
+  }
+
+  /** SIGKILL: no shutdown hook runs, streams are cut, its PostgreSQL is left for the next start to clear. */
+  public void kill() throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** SIGTERM, as a service manager stops it; false if it did not exit in time. */
-  boolean stop(Duration timeout) throws InterruptedException {
+  public boolean stop(Duration timeout) throws InterruptedException {
     // Process.destroy() would also close our end of its output, losing its last words
     process.toHandle().destroy();
     boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -53,14 +70,19 @@ final class ServerProcess implements AutoCloseable {
     return exited;
   }
 
-  String log() {
+  public String log() {
     return String.join("\n", output);
   }
 
+  /** Stops it if it still runs, then whatever it started that is still alive. */
   @Override
   public void close() throws InterruptedException {
-    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (process.isAlive() && !stop(Duration.ofSeconds(30))) {
+      kill();
+    }
+    if (children != null) {
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
   }
 
   private void read() {

@@ -47,8 +47,8 @@ class SupervisionTest {
       // the cluster loses its control file, so PostgreSQL cannot start again there
       Files.move(dataDir.resolve("pgdata/global/pg_control"), dataDir.resolve("pg_control.moved"));
       ProcessHandle.of(Long.parseLong(ready.group(1))).orElseThrow().destroyForcibly();
-      assertTrue(server.process.waitFor(90, TimeUnit.SECONDS), "server did not exit:\n" + server.log());
-      assertEquals(1, server.process.exitValue(), server.log());
+      assertTrue(server.process().waitFor(90, TimeUnit.SECONDS), "server did not exit:\n" + server.log());
+      assertEquals(1, server.process().exitValue(), server.log());
       assertTrue(server.log().contains("could not be restarted"), server.log());
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.machinestate.agent.description.DescriptionFollower;
 import io.machinestate.agent.tools.FakeTools;
 import io.machinestate.protocol.Paths;
+import io.machinestate.server.ServerProcess;
 import io.machinestate.testing.LogRecorder;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,9 +29,9 @@ class ServerKilledTest {
   @TempDir Path dir;
   final HttpClient http = HttpClient.newHttpClient();
   final LogRecorder logs = LogRecorder.start();
-  CentralProcess server;
+  ServerProcess server;
   /** The server killed, kept to stop its PostgreSQL should the test end before a new server clears it. */
-  CentralProcess killed;
+  ServerProcess killed;
   Agent agent;
 
   @AfterEach
@@ -49,7 +50,7 @@ class ServerKilledTest {
 
   @Test
   void theStreamIsFollowedAgainWithinSecondsOfTheServersReturn() throws Exception {
-    server = new CentralProcess(0, dir.resolve("db"));
+    server = new ServerProcess("--port", "0", "--data-dir", dir.resolve("db").toString());
     int port = server.port();
     agent = startAgent(port);
     FakeCentral.await("the server's dimensions", 20, () -> ID.equals(agent.description().dimension("id")));
@@ -60,7 +61,7 @@ class ServerKilledTest {
     server = null;
     FakeCentral.await("the agent noticing", 10, () -> logs.logged("Description stream of machine " + ID + " lost ("));
     Thread.sleep(8_000); // long enough for the reconnection backoff to pass the cap
-    server = new CentralProcess(port, dir.resolve("db"));
+    server = new ServerProcess("--port", Integer.toString(port), "--data-dir", dir.resolve("db").toString());
     long back = System.nanoTime();
 
     FakeCentral.await("the stream followed again", 10, () -> following() == 2);
