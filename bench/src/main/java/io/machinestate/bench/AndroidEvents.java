@@ -31,7 +31,7 @@ final class AndroidEvents {
       Current temperatures from HAL:
       \tTemperature{mValue=%s, mType=2, mName=battery, mStatus=0}
       \tTemperature{mValue=%s, mType=3, mName=skin, mStatus=0}
-      \tTemperature{mValue=42000.0, mType=0, mName=cpu0, mStatus=0}
+      \tTemperature{mValue=31000.0, mType=0, mName=cpu0, mStatus=0}
       \tTemperature{mValue=-40.0, mType=9, mName=usb_port, mStatus=0}
       Current cooling devices from HAL:
       \tCoolingDevice{mValue=0, mType=2, mName=battery}
