@@ -125,7 +125,7 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
         LOG.info("change feed: the database answers again");
         failing = false;
       }
-    } catch (DbClientException | StoreUnavailableException e) {
+    } catch (DbClientException e) {
       if (!failing) {
         LOG.warning("change feed: polling the database failed, retrying every " + INTERVAL.toMillis()
             + " ms: " + e.getMessage());
