@@ -39,7 +39,7 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
   static final Duration INTERVAL = Duration.ofMillis(250);
   static final Duration WINDOW = Duration.ofSeconds(2);
   static final Duration KEPT = Duration.ofMinutes(10);
-  private static final int BATCH = 1000;
+  private static final int FETCH_BATCH = 100;
   private static final String RECENT =
       "SELECT machine_id, version, changed_at, deleted FROM change_log WHERE changed_at > ? ORDER BY changed_at";
 
@@ -138,8 +138,8 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
 
   /** Reads the Descriptions another replica changed, a batch at a time. */
   private void fetch(List<String> machineIds) {
-    for (int from = 0; from < machineIds.size(); from += BATCH) {
-      List<String> batch = machineIds.subList(from, Math.min(machineIds.size(), from + BATCH));
+    for (int from = 0; from < machineIds.size(); from += FETCH_BATCH) {
+      List<String> batch = machineIds.subList(from, Math.min(machineIds.size(), from + FETCH_BATCH));
       String sql = "SELECT machine_id, version, description::TEXT AS d FROM description WHERE machine_id IN ("
           + String.join(", ", Collections.nCopies(batch.size(), "?")) + ")";
       try (var rows = db.execute().query(sql, batch.toArray())) {
@@ -150,14 +150,9 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
 
   /** Every replica prunes; they only ever delete the same old rows. */
   private void prune() {
-    var cutoff = Instant.now().minus(KEPT).atOffset(ZoneOffset.UTC);
     try {
-      long deleted;
-      do {
-        deleted = db.execute().delete("DELETE FROM change_log WHERE id IN "
-            + "(SELECT id FROM change_log WHERE changed_at < ? LIMIT " + BATCH + ")", cutoff);
-      } while (deleted == BATCH);
-    } catch (DbClientException e) {
+      Retention.deleteOlderThan(db, "change_log", "changed_at", Instant.now().minus(KEPT));
+    } catch (StoreUnavailableException e) {
       LOG.fine("change feed: pruning the log failed, next minute again: " + e.getMessage());
     }
   }

@@ -3,7 +3,6 @@ package io.machinestate.server.store;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -155,7 +154,7 @@ public final class Schema {
           db.execute().dml(statement);
           break;
         } catch (DbClientException e) {
-          if (attempt == BOOTSTRAP_ATTEMPTS || !hasState(e, "42P07", "42710", "23505", "40001", "40P01")) {
+          if (attempt == BOOTSTRAP_ATTEMPTS || !(SqlStates.any(e, "42P07", "42710", "23505") || SqlStates.retryable(e))) {
             throw e;
           }
           sleep(POLL);
@@ -172,7 +171,7 @@ public final class Schema {
             WHERE schema_lock.expires_at < now()
           RETURNING holder""".formatted(LEASE), holder).isPresent();
     } catch (DbClientException e) {
-      if (hasState(e, "40001", "40P01", "23505")) {
+      if (SqlStates.retryable(e) || SqlStates.any(e, "23505")) {
         return false; // another replica took it meanwhile
       }
       throw e;
@@ -197,22 +196,13 @@ public final class Schema {
         db.execute().dml("DELETE FROM schema_lock WHERE id = 1 AND holder = ?", holder);
         return;
       } catch (DbClientException e) {
-        if (!hasState(e, "40001", "40P01")) {
+        if (!SqlStates.retryable(e)) {
           LOG.warning("could not release the schema lock, it expires by itself: " + e.getMessage());
           return;
         }
         sleep(POLL);
       }
     }
-  }
-
-  private static boolean hasState(Throwable e, String... states) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && List.of(states).contains(sql.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void sleep(Duration d) {

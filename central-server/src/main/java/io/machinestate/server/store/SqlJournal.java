@@ -26,7 +26,6 @@ import java.util.stream.Collectors;
  */
 public final class SqlJournal {
   public static final int MAX_LIMIT = 1000;
-  static final int PRUNE_BATCH = 1000;
   static final String AUDIT = "SELECT id::TEXT AS entry_id, ts, user_name, action, machine_id, body FROM audit";
   static final String HISTORY = "SELECT id::TEXT AS entry_id, ts, kind, detail, user_name FROM history";
   static final String BEFORE_CURSOR = "(ts, id) < (?, ?::UUID)";
@@ -109,31 +108,8 @@ public final class SqlJournal {
     return prune("audit", cutoff);
   }
 
-  /**
-   * Deletes in batches, each its own short transaction: one DELETE of a year's rows would hold its
-   * locks for long and exceed CockroachDB's transaction limits. A batch that conflicts is run again.
-   */
   private long prune(String table, Instant cutoff) {
-    String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE ts < ? LIMIT "
-        + PRUNE_BATCH + ")";
-    long total = 0;
-    int conflicts = 0;
-    while (true) {
-      long deleted;
-      try {
-        deleted = db.execute().delete(sql, cutoff.atOffset(ZoneOffset.UTC));
-      } catch (DbClientException e) {
-        if (SqlStore.isRetryable(e) && ++conflicts < SqlStore.MAX_ATTEMPTS) {
-          continue;
-        }
-        throw new StoreUnavailableException("pruning " + table + " failed after " + total + " rows: "
-            + e.getMessage(), e);
-      }
-      total += deleted;
-      if (deleted < PRUNE_BATCH) {
-        return total;
-      }
-    }
+    return Retention.deleteOlderThan(db, table, "ts", cutoff);
   }
 
   private <T> List<T> page(String select, List<String> conditions, List<Object> params, String before, int limit,

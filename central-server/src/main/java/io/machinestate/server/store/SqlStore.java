@@ -7,8 +7,6 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbTransaction;
 import io.machinestate.protocol.Description;
-import java.io.IOException;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,14 +16,12 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
@@ -187,13 +183,13 @@ public final class SqlStore implements Store {
         return outcome;
       } catch (DbClientException e) {
         rollbackQuietly(tx);
-        if (isRetryable(e) && attempt < MAX_ATTEMPTS) {
+        if (SqlStates.retryable(e) && attempt < MAX_ATTEMPTS) {
           onConflict.run();
           sleep(jitter(backoff));
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
           continue;
         }
-        if (committing && isOutcomeUnknown(e)) {
+        if (committing && SqlStates.outcomeUnknown(e)) {
           throw new AmbiguousCommitException(what + ": the database did not confirm the commit: " + rootMessage(e), e);
         }
         throw unavailable(what + " failed after " + attempt + " attempt(s)", e);
@@ -287,32 +283,6 @@ public final class SqlStore implements Store {
     }
   }
 
-
-  /** Serialization failures and deadlocks roll the transaction back; running it again may succeed. */
-  static boolean isRetryable(Throwable e) {
-    return sqlStates(e).anyMatch(s -> s.equals("40001") || s.equals("40P01"));
-  }
-
-  /**
-   * Whether a failed COMMIT leaves the outcome unknown: CockroachDB's "result is ambiguous"
-   * (40003), or the connection lost during it (class 08, an I/O error, or the server shutting the
-   * session down, class 57P) before the server's answer arrived.
-   */
-  static boolean isOutcomeUnknown(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException) {
-        return true;
-      }
-    }
-    return sqlStates(e).anyMatch(s -> s.equals("40003") || s.startsWith("08") || s.startsWith("57P"));
-  }
-
-  private static Stream<String> sqlStates(Throwable e) {
-    return Stream.iterate(e, Objects::nonNull, Throwable::getCause)
-        .filter(t -> t instanceof SQLException)
-        .map(t -> ((SQLException) t).getSQLState())
-        .filter(Objects::nonNull);
-  }
 
   private static StoreUnavailableException unavailable(String what, Throwable e) {
     if (e instanceof StoreUnavailableException s) {

@@ -37,7 +37,7 @@ class SqlJournalTest {
 
   @Test
   void retentionDeletesOldRowsInBatchesAndKeepsNewOnes() throws Exception {
-    int old = 2 * SqlJournal.PRUNE_BATCH + 500;
+    int old = 2 * Retention.BATCH + 500;
     try (Connection c = database.connect(); Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO history (machine_id, ts, kind, detail, user_name) SELECT 'skia-old', "
           + "now() - INTERVAL '400 days' - n * INTERVAL '1 second', 'created', '', 'test' FROM generate_series(1, "
