@@ -73,7 +73,7 @@ public final class Main {
         // Not a static logger: logging must be installed first, see Logging.install.
         System.getLogger(Main.class.getName()).log(Level.INFO, "metrics on http://127.0.0.1:{0,number,#}/metrics", metrics.port());
       }
-      app = new PowerCycleApp(options.server(), options.token(), options.stateDir(), config, contexts::forChip,
+      app = new PowerCycleApp(options.server(), options.token(), options.tls(), options.stateDir(), config, contexts::forChip,
           GpioDPlugin.DIGITAL_OUTPUT_PROVIDER_ID, home, new AgentMetrics(registry), AgentSettings.defaults());
     } catch (IOException | RuntimeException e) {
       System.err.println("powercycle-agent: cannot start: " + e.getMessage());

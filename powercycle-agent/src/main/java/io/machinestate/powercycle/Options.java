@@ -1,9 +1,7 @@
 package io.machinestate.powercycle;
 
 import io.machinestate.protocol.AgentToken;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
+import io.machinestate.protocol.ServerTls;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +31,17 @@ public final class Options {
    * Run the agent.
    *
    * @param token the bearer token for the central server, if any; never printed
+   * @param tls the certificates the server connection trusts instead of the JVM's, if any
    * @param metricsPort the loopback port of {@code /metrics}; 0 for none
    */
-  public record Run(HttpUrl server, Path config, Path stateDir, Optional<String> token, int metricsPort)
-      implements Action {
+  public record Run(HttpUrl server, Path config, Path stateDir, Optional<String> token, Optional<ServerTls> tls,
+      int metricsPort) implements Action {
     /** Leaves the token out, as every log line must. */
     @Override
     public String toString() {
       return "Run[server=" + server + ", config=" + config + ", stateDir=" + stateDir
-          + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + ", metricsPort=" + metricsPort + "]";
+          + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + ", tls=" + tls.map(String::valueOf).orElse("(JVM)")
+          + ", metricsPort=" + metricsPort + "]";
     }
   }
 
@@ -61,7 +61,9 @@ public final class Options {
       "--server", "POWERCYCLE_SERVER",
       "--config", "POWERCYCLE_CONFIG",
       "--state-dir", "POWERCYCLE_STATE_DIR",
-      "--metrics-port", "POWERCYCLE_METRICS_PORT");
+      "--metrics-port", "POWERCYCLE_METRICS_PORT",
+      ServerTls.CA_CERT_FLAG, ServerTls.CA_CERT_ENV,
+      ServerTls.ALLOW_INSECURE_HTTP_FLAG, ServerTls.ALLOW_INSECURE_HTTP_ENV);
 
   private static final Set<String> FIRST_WORDS = Set.of("run", "check", "cycle", "-h", "--help");
 
@@ -142,6 +144,15 @@ public final class Options {
     @Option(names = "--token", paramLabel = "TOKEN", description = "the bearer token itself  [MACHINESERVER_TOKEN]")
     String token;
 
+    @Option(names = ServerTls.CA_CERT_FLAG, paramLabel = "FILE",
+        description = "PEM file of the CA certificate(s) that signed the server's; then trusted instead of the JVM's"
+            + "  [" + ServerTls.CA_CERT_ENV + "]")
+    Path caCert;
+
+    @Option(names = ServerTls.ALLOW_INSECURE_HTTP_FLAG,
+        description = "send the token over plain http to a server not on this host  [" + ServerTls.ALLOW_INSECURE_HTTP_ENV + "=true]")
+    boolean allowInsecureHttp;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
         description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics; 0 for none (default " + DEFAULT_METRICS_PORT
             + ")  [POWERCYCLE_METRICS_PORT]")
@@ -160,20 +171,11 @@ public final class Options {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("--metrics-port: " + port + " is not a port number");
       }
-      return new Run(parsed, required(config, "--config"), required(stateDir, "--state-dir"), token(env), port);
-    }
-
-    /** A token file that cannot be read is refused at start, not found out at the first request. */
-    private Optional<String> token(Map<String, String> env) {
-      try {
-        return AgentToken.resolve(tokenFile, token, env);
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException("token file " + e.getFile() + " does not exist");
-      } catch (AccessDeniedException e) {
-        throw new IllegalArgumentException("token file " + e.getFile() + " is not readable by this user");
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot use the token file: " + e.getMessage());
-      }
+      // A token file or CA that cannot be used is refused at start, not found out at the first request.
+      Optional<String> bearer = AgentToken.resolve(tokenFile, token, env);
+      ServerTls.checkTokenTransport(parsed, bearer.isPresent(), allowInsecureHttp);
+      return new Run(parsed, required(config, "--config"), required(stateDir, "--state-dir"), bearer,
+          ServerTls.load(caCert, parsed), port);
     }
   }
 

@@ -15,6 +15,7 @@ import io.machinestate.powercycle.server.RequestWatcher;
 import io.machinestate.powercycle.server.StateReporter;
 import io.machinestate.protocol.BearerToken;
 import io.machinestate.protocol.Json;
+import io.machinestate.protocol.ServerTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class PowerCycleApp implements AutoCloseable {
 
   /**
    * @param token the bearer token sent on every request to the server, if any
+   * @param tls the certificates the server connection trusts instead of the JVM's, if any
    * @param gpioContext the Pi4J context for a GPIO chip name; the caller shuts them down after
    *     {@link #close()}
    * @param gpioProvider the Pi4J digital output provider id
@@ -47,6 +49,7 @@ public final class PowerCycleApp implements AutoCloseable {
   public PowerCycleApp(
       HttpUrl server,
       Optional<String> token,
+      Optional<ServerTls> tls,
       Path stateDir,
       PowerCycleConfig config,
       Function<String, Context> gpioContext,
@@ -59,14 +62,16 @@ public final class PowerCycleApp implements AutoCloseable {
         .readTimeout(Duration.ofSeconds(15))
         .callTimeout(Duration.ofSeconds(30))
         .build();
-    // Power strips get the plain client: the token is for the central server only.
+    // Power strips get the plain client: the token and the private CA are for the central server only.
     List<Controller> controllers = Controllers.create(config, gpioContext, gpioProvider, http, home, settings.sshTimeout());
-    OkHttpClient serverHttp = token
-        .map(t -> http.newBuilder().addInterceptor(new BearerToken(t)).build())
-        .orElse(http);
-    LOG.log(Level.INFO, token.isPresent()
+    OkHttpClient.Builder serverBuilder = http.newBuilder();
+    tls.ifPresent(t -> t.applyTo(serverBuilder));
+    token.ifPresent(t -> serverBuilder.addInterceptor(new BearerToken(t)));
+    OkHttpClient serverHttp = serverBuilder.build();
+    LOG.log(Level.INFO, (token.isPresent()
         ? "sending a bearer token to " + server
-        : "no token for " + server + " (--token-file, --token); a server with access control will refuse us");
+        : "no token for " + server + " (--token-file, --token); a server with access control will refuse us")
+        + tls.map(t -> "; trusting " + t).orElse(""));
     CentralServerClient client = new CentralServerClient(server, serverHttp, Json.newMapper());
     this.reporter = new StateReporter(client, settings.retryInterval());
     CompletionJournal journal = new CompletionJournal(stateDir, Json.newMapper());

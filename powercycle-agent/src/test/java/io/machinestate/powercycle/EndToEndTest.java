@@ -24,6 +24,7 @@ import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.Paths;
+import io.machinestate.testing.TokenFiles;
 import io.machinestate.testing.LogRecorder;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Times;
@@ -96,7 +97,7 @@ class EndToEndTest {
     FakeSynaccess strip = closer.add(new FakeSynaccess(0));
     SynaccessConfig pdu = new SynaccessConfig("rack3-pdu", strip.address(), "admin", "admin", Duration.ofMillis(300),
         Map.of("skia-e-win-001", 1));
-    Path tokenFile = Files.writeString(dir.resolve("token"), agentToken + "\n");
+    Path tokenFile = TokenFiles.write(dir.resolve("token"), agentToken + "\n");
     Options.Run options = (Options.Run) Options.parse(new String[] {"--server", url.toString(), "--config", "unused.json5",
         "--state-dir", dir.resolve("state").toString(), "--token-file", tokenFile.toString()}, Map.of());
     start(options.server(), options.token(), board(Duration.ofMillis(300)), pdu);
@@ -267,7 +268,7 @@ class EndToEndTest {
   }
 
   private void start(HttpUrl server, Optional<String> token, ControllerConfig... controllers) throws IOException {
-    PowerCycleApp app = closer.add(new PowerCycleApp(server, token, dir.resolve("state"),
+    PowerCycleApp app = closer.add(new PowerCycleApp(server, token, Optional.empty(), dir.resolve("state"),
         new PowerCycleConfig(List.of(controllers)), chip -> relays.context(), MockRelays.PROVIDER, dir.resolve("home"),
         new AgentMetrics(new SimpleMeterRegistry()), SETTINGS));
     app.start();

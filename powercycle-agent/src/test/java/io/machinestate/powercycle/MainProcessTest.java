@@ -7,6 +7,7 @@ import io.machinestate.powercycle.testing.Eventually;
 import io.machinestate.powercycle.testing.FakeCentralServer;
 import io.machinestate.powercycle.testing.FakeSynaccess;
 import io.machinestate.powercycle.testing.Ports;
+import io.machinestate.testing.TokenFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,14 +70,27 @@ class MainProcessTest {
   @Test
   void refusesAnEmptyTokenFileAtStart() throws Exception {
     Path config = Files.writeString(dir.resolve("lab.json5"), "{ synaccess: { pdu: { address: \"127.0.0.1:1\", ports: { m: 1 } } } }");
-    Path token = Files.writeString(dir.resolve("token"), "\n");
+    Path token = TokenFiles.write(dir.resolve("token"), "\n");
     Process agent = start("--server", "http://127.0.0.1:1", "--config", config.toString(), "--state-dir", dir.toString(),
         "--token-file", token.toString());
 
     assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
     assertEquals(2, agent.exitValue());
     String stderr = new String(agent.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(stderr.contains("powercycle-agent: cannot use the token file: token file " + token + " is empty"), stderr);
+    assertTrue(stderr.contains("powercycle-agent: token file " + token + " is empty"), stderr);
+  }
+
+  @Test
+  void refusesAtStartToSendTheTokenOverPlainHttpToAnotherHost() throws Exception {
+    Path config = Files.writeString(dir.resolve("lab.json5"), "{ synaccess: { pdu: { address: \"127.0.0.1:1\", ports: { m: 1 } } } }");
+    Process agent = start("--server", "http://192.0.2.1:8000", "--config", config.toString(), "--state-dir", dir.toString(),
+        "--token", "t");
+
+    assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, agent.exitValue());
+    String stderr = new String(agent.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(stderr.startsWith("powercycle-agent: refusing to send the bearer token in clear text to http://192.0.2.1:8000/"
+        + ": use an https:// server URL, or give --allow-insecure-http"), stderr);
   }
 
   @Test

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.testing.TestCa;
+import io.machinestate.testing.TokenFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +33,9 @@ class OptionsTest {
         "--metrics-port", "0"}, ENV);
 
     assertEquals(new Options.Run(HttpUrl.get("http://env:8000"), Path.of("/etc/env.json5"), Path.of("/var/lib/env"),
-        Optional.empty(), 9100), fromEnv);
+        Optional.empty(), Optional.empty(), 9100), fromEnv);
     assertEquals(new Options.Run(HttpUrl.get("http://flag:9000"), Path.of("/etc/flag.json5"), Path.of("/var/lib/env"),
-        Optional.empty(), 0), fromFlags);
+        Optional.empty(), Optional.empty(), 0), fromFlags);
     assertEquals(fromFlags, Options.parse(new String[] {"run", "--server", "http://flag:9000", "--config=/etc/flag.json5",
         "--metrics-port", "0"}, ENV), "run is the default");
     assertEquals(Options.DEFAULT_METRICS_PORT,
@@ -78,9 +81,9 @@ class OptionsTest {
 
   @Test
   void theTokenComesFromAFileFirstThenTheFlagThenTheEnvironment() throws Exception {
-    Path file = Files.writeString(dir.resolve("token"), "from-file\n");
-    Path envFile = Files.writeString(dir.resolve("env-token"), "from-env-file");
-    String[] base = {"--server", "http://s:8000", "--config", "c", "--state-dir", "d"};
+    Path file = TokenFiles.write(dir.resolve("token"), "from-file\n");
+    Path envFile = TokenFiles.write(dir.resolve("env-token"), "from-env-file");
+    String[] base = {"--server", "https://s:8000", "--config", "c", "--state-dir", "d"};
 
     assertEquals(Optional.of("from-file"), token(base, Map.of(), "--token-file", file.toString(), "--token", "from-flag"));
     assertEquals(Optional.of("from-flag"), token(base, Map.of("MACHINESERVER_TOKEN", "from-env"), "--token", "from-flag"));
@@ -92,7 +95,7 @@ class OptionsTest {
 
   @Test
   void neverShowsTheToken() {
-    Options.Action options = Options.parse(new String[] {"--server", "http://s:8000", "--config", "c", "--state-dir", "d",
+    Options.Action options = Options.parse(new String[] {"--server", "https://s:8000", "--config", "c", "--state-dir", "d",
         "--token", "s3cret-token"}, Map.of());
 
     assertFalse(options.toString().contains("s3cret-token"), options.toString());
@@ -100,20 +103,53 @@ class OptionsTest {
 
   @Test
   void refusesATokenFileItCannotUse() throws Exception {
-    Path empty = Files.writeString(dir.resolve("empty"), " \n");
+    Path empty = TokenFiles.write(dir.resolve("empty"), " \n");
     Path missing = dir.resolve("missing");
+    Path open = Files.writeString(dir.resolve("open"), "s3cret\n");
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
 
-    assertEquals("cannot use the token file: token file " + empty + " is empty",
-        refused(new String[] {"--server", "http://s", "--config", "c", "--state-dir", "d", "--token-file", empty.toString()}));
+    assertEquals("token file " + empty + " is empty",
+        refused(new String[] {"--server", "https://s", "--config", "c", "--state-dir", "d", "--token-file", empty.toString()}));
     assertEquals("token file " + missing + " does not exist",
-        refused(new String[] {"--server", "http://s", "--config", "c", "--state-dir", "d"},
+        refused(new String[] {"--server", "https://s", "--config", "c", "--state-dir", "d"},
             Map.of("MACHINESERVER_TOKEN_FILE", missing.toString())));
+    assertEquals("token file " + open + " is open to others (mode 0644); make it private to the agent's user: chmod 600 " + open,
+        refused(new String[] {"--server", "https://s", "--config", "c", "--state-dir", "d", "--token-file", open.toString()}));
+  }
+
+  @Test
+  void aTokenGoesOverPlainHttpOnlyToThisHostUnlessAllowed() {
+    String[] lab = {"--server", "http://machines.lab:8000", "--config", "c", "--state-dir", "d", "--token", "t"};
+    assertTrue(refused(lab).startsWith("refusing to send the bearer token in clear text to http://machines.lab:8000/"),
+        refused(lab));
+    assertTrue(refused(lab).contains("--allow-insecure-http"), refused(lab));
+    assertEquals(Optional.of("t"), token(lab, Map.of(), "--allow-insecure-http"));
+    assertEquals(Optional.of("t"), token(lab, Map.of("MACHINESERVER_ALLOW_INSECURE_HTTP", "true")));
+    assertEquals(Optional.of("t"), token(new String[] {"--server", "http://127.0.0.1:8000", "--config", "c",
+        "--state-dir", "d", "--token", "t"}, Map.of()));
+  }
+
+  @Test
+  void aPrivateCaComesFromAFlagOrTheEnvironment() throws Exception {
+    Path pem = TestCa.create(dir).caPem();
+    String[] base = {"--server", "https://machines.lab", "--config", "c", "--state-dir", "d"};
+    Options.Run flag = (Options.Run) Options.parse(concat(base, "--ca-cert", pem.toString()), Map.of());
+    Options.Run env = (Options.Run) Options.parse(base, Map.of("MACHINESERVER_CA_CERT", pem.toString()));
+    assertEquals("1 certificate of " + pem, flag.tls().orElseThrow().toString());
+    assertEquals("1 certificate of " + pem, env.tls().orElseThrow().toString());
+    assertTrue(flag.toString().contains("tls=1 certificate of " + pem), flag.toString());
+    assertEquals("--ca-cert " + dir.resolve("none.pem") + " does not exist",
+        refused(concat(base, "--ca-cert", dir.resolve("none.pem").toString())));
   }
 
   private static Optional<String> token(String[] base, Map<String, String> env, String... more) {
+    return ((Options.Run) Options.parse(concat(base, more), env)).token();
+  }
+
+  private static String[] concat(String[] base, String... more) {
     String[] args = Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, args, base.length, more.length);
-    return ((Options.Run) Options.parse(args, env)).token();
+    return args;
   }
 
   private static String refused(String[] args) {

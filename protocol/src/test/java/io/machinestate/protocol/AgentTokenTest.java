@@ -3,6 +3,7 @@ package io.machinestate.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.machinestate.testing.TokenFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -68,9 +69,7 @@ class AgentTokenTest {
   }
 
   private Path privateFile(String name, String content) throws Exception {
-    Path file = Files.writeString(dir.resolve(name), content);
-    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    return file;
+    return TokenFiles.write(dir.resolve(name), content);
   }
 
   private static String refused(Path file, Map<String, String> env) {

@@ -26,12 +26,14 @@ class ServerTlsTest {
   @TempDir
   static Path dir;
   static TestCa ca;
+  static Path otherCa;
   static HttpsServer server;
   static HttpUrl url;
 
   @BeforeAll
   static void startServer() throws Exception {
     ca = TestCa.create(dir);
+    otherCa = ca.otherPem();
     server = ca.httpsServer("/", exchange -> {
       byte[] body = "hello over TLS".getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
@@ -51,7 +53,7 @@ class ServerTlsTest {
   void aPrivateCaIsTrustedForTheServerItSigned() throws Exception {
     assertEquals("hello over TLS", get(ServerTls.load(ca.caPem(), url).orElseThrow()));
     Path bundle = dir.resolve("bundle.pem");
-    Files.writeString(bundle, Files.readString(ca.otherPem()) + "\n" + Files.readString(ca.caPem()));
+    Files.writeString(bundle, Files.readString(otherCa) + "\n" + Files.readString(ca.caPem()));
     ServerTls two = ServerTls.load(bundle, url).orElseThrow();
     assertEquals("hello over TLS", get(two));
     assertEquals("2 certificates of " + bundle, two.toString());
@@ -59,7 +61,7 @@ class ServerTlsTest {
 
   @Test
   void aServerSignedByAnotherCaIsRefused() throws Exception {
-    assertThrows(SSLHandshakeException.class, () -> get(ServerTls.load(ca.otherPem(), url).orElseThrow()));
+    assertThrows(SSLHandshakeException.class, () -> get(ServerTls.load(otherCa, url).orElseThrow()));
     // Without --ca-cert, the JVM's trust store decides: it does not know the test CA.
     try (Response r = new OkHttpClient().newCall(new Request.Builder().url(url).build()).execute()) {
       throw new AssertionError("trusted without the CA: " + r);

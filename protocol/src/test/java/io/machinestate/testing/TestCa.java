@@ -25,28 +25,25 @@ import javax.net.ssl.SSLContext;
 public final class TestCa {
   private static final String PASSWORD = "test-only";
 
+  private final Path dir;
   private final Path keystore;
   private final Path caPem;
-  private final Path otherPem;
 
-  private TestCa(Path keystore, Path caPem, Path otherPem) {
+  private TestCa(Path dir, Path keystore, Path caPem) {
+    this.dir = dir;
     this.keystore = keystore;
     this.caPem = caPem;
-    this.otherPem = otherPem;
   }
 
-  /** Makes the CA, an unrelated self-signed certificate and the server's key in {@code dir}. */
+  /** Makes the CA and the server's key in {@code dir}. */
   public static TestCa create(Path dir) throws IOException, InterruptedException {
     Path keystore = dir.resolve("test-ca.p12");
     keytool(keystore, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-dname", "CN=Test CA", "-ext", "bc:c", "-validity", "2");
-    keytool(keystore, "-genkeypair", "-alias", "other", "-keyalg", "EC", "-dname", "CN=Other CA", "-ext", "bc:c", "-validity", "2");
     keytool(keystore, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost", "-signer", "ca",
         "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth", "-validity", "2");
     Path caPem = dir.resolve("ca.pem");
-    Path otherPem = dir.resolve("other.pem");
     keytool(keystore, "-exportcert", "-rfc", "-alias", "ca", "-file", caPem.toString());
-    keytool(keystore, "-exportcert", "-rfc", "-alias", "other", "-file", otherPem.toString());
-    return new TestCa(keystore, caPem, otherPem);
+    return new TestCa(dir, keystore, caPem);
   }
 
   /** The CA's certificate, PEM. */
@@ -54,18 +51,31 @@ public final class TestCa {
     return caPem;
   }
 
-  /** A self-signed CA certificate that signed nothing, PEM. */
-  public Path otherPem() {
+  /** Makes a self-signed CA certificate that signs nothing, PEM; once. */
+  public Path otherPem() throws IOException, InterruptedException {
+    Path otherPem = dir.resolve("other.pem");
+    keytool(dir.resolve("other.p12"), "-genkeypair", "-alias", "other", "-keyalg", "EC", "-dname", "CN=Other CA",
+        "-ext", "bc:c", "-validity", "2");
+    keytool(dir.resolve("other.p12"), "-exportcert", "-rfc", "-alias", "other", "-file", otherPem.toString());
     return otherPem;
   }
 
   /** An HTTPS server on 127.0.0.1 with the certificate the CA signed, not yet started. */
-  public HttpsServer httpsServer(String path, HttpHandler handler) throws IOException, GeneralSecurityException {
+  public HttpsServer httpsServer(String path, HttpHandler handler) throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(serverContext()));
+    server.setHttpsConfigurator(httpsConfigurator());
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext(path, handler);
     return server;
+  }
+
+  /** For an {@link HttpsServer} to present the certificate the CA signed. */
+  public HttpsConfigurator httpsConfigurator() throws IOException {
+    try {
+      return new HttpsConfigurator(serverContext());
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot use the test keystore", e);
+    }
   }
 
   private SSLContext serverContext() throws IOException, GeneralSecurityException {

@@ -6,6 +6,7 @@ import io.machinestate.protocol.Paths;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
 import io.machinestate.protocol.Requests.UpdatePowerCycleStateRequest;
+import io.machinestate.protocol.ServerFailure;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -97,22 +98,10 @@ public final class CentralServerClient {
 
   private static void check(Response response, String what) throws IOException {
     if (response.code() == 403) {
-      throw new Forbidden(what + ": " + failure(response));
+      throw new Forbidden(what + ": " + ServerFailure.describe(response));
     }
     if (!response.isSuccessful()) {
-      throw new IOException(what + ": " + failure(response));
+      throw new IOException(what + ": " + ServerFailure.describe(response));
     }
-  }
-
-  /**
-   * What an unsuccessful answer says, its body included. A 401 or 403 is named for what it is: the
-   * operator has to fix the token or the server's configuration. The token itself is never part of it.
-   */
-  static String failure(Response response) throws IOException {
-    String body = response.body().string().strip();
-    if (response.code() == 401 || response.code() == 403) {
-      return "the server refused our credentials: " + response.code() + (body.isEmpty() ? "" : " " + body);
-    }
-    return "HTTP " + response.code() + (body.isEmpty() ? "" : ": " + body);
   }
 }

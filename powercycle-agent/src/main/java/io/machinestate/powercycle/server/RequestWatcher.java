@@ -1,5 +1,6 @@
 package io.machinestate.powercycle.server;
 
+import io.machinestate.protocol.ServerFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -129,7 +130,7 @@ public final class RequestWatcher implements AutoCloseable {
   /** What a failed stream answer says; its body is still readable during {@code onFailure}. */
   private static String failure(Response response) {
     try {
-      return CentralServerClient.failure(response);
+      return ServerFailure.describe(response);
     } catch (IOException | IllegalStateException e) {
       return "HTTP " + response.code();
     }

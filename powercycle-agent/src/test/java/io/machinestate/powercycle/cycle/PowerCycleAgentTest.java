@@ -22,6 +22,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.machinestate.protocol.PowerCycleState;
 import io.machinestate.protocol.Requests.PowerCycleStateForMachine;
+import io.machinestate.protocol.ServerTls;
+import io.machinestate.testing.TestCa;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +84,18 @@ class PowerCycleAgentTest {
     assertTrue(metrics.contains("powercycle_switch_seconds_count{action=\"off\",controller=\"gpio rack1-relays\"} 1"), metrics);
     System.out.printf("request to relay off (stream=%s): %.1f ms%n", withStream, (levels.get(1).nanos() - asked) / 1e6);
     app.close();
+  }
+
+  @Test
+  void overHttpsWithAPrivateCaTheTokenReachesTheListAndThePushStream(@TempDir Path caDir) throws Exception {
+    TestCa ca = TestCa.create(caDir);
+    FakeCentralServer server = closer.add(new FakeCentralServer(true, ca));
+    start(server, Optional.of("agent-token"), ServerTls.load(ca.caPem(), server.url()), board(false, OFF));
+
+    server.request("skia-rpi-001");
+
+    Eventually.await("the completion", () -> server.completions().equals(List.of("skia-rpi-001")));
+    assertEquals("Bearer agent-token", server.streamAuthorizations().getFirst());
   }
 
   @Test
@@ -246,7 +260,12 @@ class PowerCycleAgentTest {
   }
 
   private PowerCycleApp start(FakeCentralServer server, ControllerConfig... controllers) throws IOException {
-    PowerCycleApp app = closer.add(new PowerCycleApp(server.url(), Optional.empty(), stateDir, new PowerCycleConfig(List.of(controllers)),
+    return start(server, Optional.empty(), Optional.empty(), controllers);
+  }
+
+  private PowerCycleApp start(FakeCentralServer server, Optional<String> token, Optional<ServerTls> tls,
+      ControllerConfig... controllers) throws IOException {
+    PowerCycleApp app = closer.add(new PowerCycleApp(server.url(), token, tls, stateDir, new PowerCycleConfig(List.of(controllers)),
         chip -> relays.context(), MockRelays.PROVIDER, stateDir.resolve("home"), new AgentMetrics(registry), FAST));
     app.start();
     return app;

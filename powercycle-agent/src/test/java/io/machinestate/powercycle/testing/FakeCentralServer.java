@@ -3,9 +3,11 @@ package io.machinestate.powercycle.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.Paths;
 import io.machinestate.protocol.Requests.UpdatePowerCycleStateRequest;
+import io.machinestate.testing.TestCa;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +28,8 @@ import okhttp3.HttpUrl;
 
 /**
  * Stands in for the central server's power-cycle API on 127.0.0.1: the request list, completions,
- * state updates and the push stream, with switches to make it fail or vanish.
+ * state updates and the push stream, with switches to make it fail or vanish; over https when given
+ * a test CA.
  */
 public final class FakeCentralServer implements AutoCloseable {
   private static final String END = "\u0000end";
@@ -37,6 +41,8 @@ public final class FakeCentralServer implements AutoCloseable {
   private final List<UpdatePowerCycleStateRequest> stateUpdates = new CopyOnWriteArrayList<>();
   private final List<Long> requestNanos = new CopyOnWriteArrayList<>();
   private final List<BlockingQueue<String>> subscribers = new CopyOnWriteArrayList<>();
+  private final List<String> streamAuthorizations = new CopyOnWriteArrayList<>();
+  private final TestCa tls;
   private final int port;
   private HttpServer http;
   private volatile int failingCompletions;
@@ -45,13 +51,24 @@ public final class FakeCentralServer implements AutoCloseable {
 
   /** @param withStream false to answer 404 on the push stream, like the Go server */
   public FakeCentralServer(boolean withStream) throws IOException {
+    this(withStream, null);
+  }
+
+  /** @param tls the CA that signed the certificate served, or null for plain http */
+  public FakeCentralServer(boolean withStream, TestCa tls) throws IOException {
     this.withStream = withStream;
+    this.tls = tls;
     this.http = bind(0);
     this.port = http.getAddress().getPort();
   }
 
   public HttpUrl url() {
-    return HttpUrl.get("http://127.0.0.1:" + port + "/");
+    return HttpUrl.get((tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/");
+  }
+
+  /** The Authorization header of each push stream request, "" when there was none. */
+  public List<String> streamAuthorizations() {
+    return List.copyOf(streamAuthorizations);
   }
 
   /** An operator asks for a power cycle. */
@@ -109,7 +126,15 @@ public final class FakeCentralServer implements AutoCloseable {
   }
 
   private HttpServer bind(int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    HttpServer server;
+    if (tls == null) {
+      server = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(tls.httpsConfigurator());
+      server = https;
+    }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     server.start();
@@ -142,6 +167,7 @@ public final class FakeCentralServer implements AutoCloseable {
         stateUpdates.add(json.readValue(exchange.getRequestBody(), UpdatePowerCycleStateRequest.class));
         respond(exchange, 200, "");
       } else if (path.equals(Paths.POWERCYCLE_SSE) && withStream) {
+        streamAuthorizations.add(Objects.requireNonNullElse(exchange.getRequestHeaders().getFirst("Authorization"), ""));
         stream(exchange);
       } else {
         respond(exchange, 404, "not found");
