@@ -2,11 +2,8 @@ package io.machinestate.agent;
 
 import io.machinestate.protocol.AgentToken;
 import io.machinestate.protocol.MachineIds;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -160,16 +157,12 @@ public final class CommandLine {
         token(v.get("token-file"), v.get("token"), env));
   }
 
-  /** A token file that cannot be read is refused at start, not found out at the first request. */
+  /** A token file that cannot be used is refused at start, not found out at the first request. */
   private static Optional<String> token(String tokenFile, String token, Map<String, String> env) throws UsageException {
     try {
       return AgentToken.resolve(tokenFile, token, env);
-    } catch (NoSuchFileException e) {
-      throw new UsageException("token file " + e.getFile() + " does not exist");
-    } catch (AccessDeniedException e) {
-      throw new UsageException("token file " + e.getFile() + " is not readable by this user");
-    } catch (IOException e) {
-      throw new UsageException("cannot use the token file: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 

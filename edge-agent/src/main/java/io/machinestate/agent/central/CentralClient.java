@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Paths;
+import io.machinestate.protocol.ServerFailure;
 import java.io.IOException;
 import java.util.Optional;
 import okhttp3.HttpUrl;
@@ -16,8 +17,6 @@ import okhttp3.Response;
 /** The central server's API as the edge agent uses it: post an Event, get this machine's Description. */
 public final class CentralClient {
   private static final MediaType JSON = MediaType.get("application/json");
-  /** Error bodies are plain messages; a longer one is not worth a log line. */
-  private static final int MAX_ERROR_CHARS = 500;
 
   private final OkHttpClient client;
   private final HttpUrl server;
@@ -90,23 +89,6 @@ public final class CentralClient {
   }
 
   private static ServerException error(String what, Response response) throws IOException {
-    return new ServerException(what + ": " + failure(response), response.code());
-  }
-
-  /**
-   * What an unsuccessful answer says: its status and the start of its body. A 401 or 403 is named
-   * for what it is, as the operator has to fix the token or the server's configuration; the token
-   * itself is never part of it.
-   */
-  public static String failure(Response response) throws IOException {
-    // Peeked, and only so much: a stream that failed may have a body that does not end.
-    String text = response.peekBody(4 * MAX_ERROR_CHARS).string().strip();
-    if (text.length() > MAX_ERROR_CHARS) {
-      text = text.substring(0, MAX_ERROR_CHARS) + "...";
-    }
-    String status = ServerException.refusedCredentials(response.code())
-        ? "the server refused our credentials: " + response.code()
-        : "HTTP " + response.code();
-    return text.isEmpty() ? status : status + " " + text;
+    return new ServerException(what + ": " + ServerFailure.describe(response), response.code());
   }
 }

@@ -1,5 +1,6 @@
 package io.machinestate.agent.central;
 
+import io.machinestate.protocol.ServerFailure;
 import java.io.IOException;
 
 /** The central server answered with an error status. */
@@ -21,10 +22,6 @@ public final class ServerException extends IOException {
    * rejected request would be rejected again.
    */
   public boolean retryable() {
-    return status >= 500 || status == 408 || status == 429 || refusedCredentials(status);
-  }
-
-  static boolean refusedCredentials(int status) {
-    return status == 401 || status == 403;
+    return status >= 500 || status == 408 || status == 429 || ServerFailure.refusedCredentials(status);
   }
 }

@@ -3,6 +3,7 @@ package io.machinestate.agent.description;
 import io.machinestate.agent.central.Backoff;
 import io.machinestate.agent.central.CentralClient;
 import io.machinestate.protocol.Paths;
+import io.machinestate.protocol.ServerFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -176,7 +177,7 @@ public final class DescriptionFollower implements AutoCloseable {
   static String failure(Throwable t, Response response) {
     if (response != null && !response.isSuccessful()) {
       try {
-        return CentralClient.failure(response);
+        return ServerFailure.describe(response);
       } catch (IOException | RuntimeException e) {
         return "HTTP " + response.code();
       }

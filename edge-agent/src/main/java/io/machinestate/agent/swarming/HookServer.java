@@ -3,9 +3,12 @@ package io.machinestate.agent.swarming;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Loopback;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -22,6 +25,10 @@ import java.util.function.Supplier;
 /**
  * The local HTTP server that Swarming's bot_config.py hooks call: it tells the bot which
  * dimensions and state to report, and learns when tasks start and end.
+ *
+ * <p>Bound to loopback, it answers only requests whose Host header names this machine: a web page
+ * in a browser on the host could otherwise reach it through DNS rebinding (its own name, made to
+ * resolve to 127.0.0.1) and call {@code /on_after_task}, which reboots the device.
  */
 public final class HookServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HookServer.class.getName());
@@ -36,6 +43,8 @@ public final class HookServer implements AutoCloseable {
   private static final byte[] OK = "ok\n".getBytes(StandardCharsets.UTF_8);
 
   private final HttpServer server;
+  /** False when bound beyond loopback: the bot then calls from elsewhere, by whatever name it knows. */
+  private final boolean loopbackOnly;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final Supplier<Description> description;
   private final AtomicBoolean runningTask;
@@ -59,20 +68,32 @@ public final class HookServer implements AutoCloseable {
     this.metrics = metrics;
     this.mapper = mapper;
     server = HttpServer.create(address, 0);
+    loopbackOnly = server.getAddress().getAddress().isLoopbackAddress();
     server.setExecutor(executor);
-    server.createContext("/get_state", exchange -> handle(exchange, "POST", this::getState));
-    server.createContext("/get_settings", exchange -> handle(exchange, "GET", ignored -> SETTINGS));
-    server.createContext("/get_dimensions", exchange -> handle(exchange, "POST", this::getDimensions));
-    server.createContext("/on_before_task", exchange -> handle(exchange, "GET", ignored -> onBeforeTask()));
-    server.createContext("/on_after_task", exchange -> handle(exchange, "GET", ignored -> onAfterTask()));
+    route("/get_state", exchange -> handle(exchange, "POST", this::getState));
+    route("/get_settings", exchange -> handle(exchange, "GET", ignored -> SETTINGS));
+    route("/get_dimensions", exchange -> handle(exchange, "POST", this::getDimensions));
+    route("/on_before_task", exchange -> handle(exchange, "GET", ignored -> onBeforeTask()));
+    route("/on_after_task", exchange -> handle(exchange, "GET", ignored -> onAfterTask()));
     // Served while the agent runs: a supervisor or probe learns that it is alive and answering.
-    server.createContext("/healthz", exchange -> handle(exchange, "GET", PLAIN, ignored -> OK));
-    server.createContext("/metrics", exchange -> handle(exchange, "GET", PROMETHEUS,
+    route("/healthz", exchange -> handle(exchange, "GET", PLAIN, ignored -> OK));
+    route("/metrics", exchange -> handle(exchange, "GET", PROMETHEUS,
         ignored -> this.metrics.get().getBytes(StandardCharsets.UTF_8)));
   }
 
   public void start() {
+    if (!loopbackOnly) {
+      LOG.log(Level.WARNING, "The Swarming hook server listens on {0}, beyond loopback (--bind): whoever reaches it can "
+          + "call /on_after_task and so reboot the device, and its Host header is not checked", server.getAddress());
+    }
     server.start();
+  }
+
+  private void route(String path, HttpHandler handler) {
+    var context = server.createContext(path, handler);
+    if (loopbackOnly) {
+      context.getFilters().add(new LoopbackHost());
+    }
   }
 
   public int port() {
@@ -131,6 +152,45 @@ public final class HookServer implements AutoCloseable {
       throw new HttpError(400, "bad JSON: want an object, got null");
     }
     return value;
+  }
+
+  /** Lets through requests with exactly one Host header that names this machine, such as localhost:11000. */
+  private static final class LoopbackHost extends Filter {
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+      List<String> hosts = exchange.getRequestHeaders().getOrDefault("Host", List.of());
+      if (hosts.size() == 1 && Loopback.isLoopback(hostName(hosts.getFirst()))) {
+        chain.doFilter(exchange);
+        return;
+      }
+      // Shown without control characters: they are the client's, and could forge a log line.
+      String shown = String.join(", ", hosts).replaceAll("\\p{Cntrl}", "?");
+      LOG.log(Level.WARNING, "Swarming hook {0}: refused Host \"{1}\": not this machine (DNS rebinding from a browser?)",
+          exchange.getRequestURI().getPath().replaceAll("\\p{Cntrl}", "?"), shown);
+      try (exchange) {
+        byte[] body = ("Host \"" + shown + "\" is not this machine: the hook server answers 127.0.0.1, localhost and [::1] "
+            + "only, unless --bind widens it\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", PLAIN);
+        exchange.sendResponseHeaders(403, body.length);
+        exchange.getResponseBody().write(body);
+      }
+    }
+
+    @Override
+    public String description() {
+      return "accepts loopback Host values only";
+    }
+
+    /** The host of a Host header, without its port; the whole value when it is not host[:port]. */
+    static String hostName(String header) {
+      String value = header.strip();
+      int end = value.startsWith("[") ? value.indexOf(']') + 1 : value.indexOf(':');
+      if (end <= 0) {
+        return value;
+      }
+      String port = value.substring(end);
+      return port.isEmpty() || port.matches(":\\d{1,5}") ? value.substring(0, end) : value;
+    }
   }
 
   private interface Handler {

@@ -8,12 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.machinestate.agent.FakeCentral;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Json;
+import io.machinestate.testing.LogRecorder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,5 +126,57 @@ class HookServerTest {
     assertEquals(200, call("GET", "/on_after_task", null).statusCode());
     assertFalse(running.get());
     FakeCentral.await("after-task work", 5, () -> afterTasks.get() == 1);
+  }
+
+  @Test
+  void aForgedHostIsRefusedAndTheDeviceNotRebooted() throws Exception {
+    try (LogRecorder logs = LogRecorder.start()) {
+      int port = server.port();
+      assertEquals("HTTP/1.1 403 Forbidden", statusLine(port, "GET /on_before_task", "Host: rebind.attacker.example:" + port));
+      assertEquals("HTTP/1.1 403 Forbidden", statusLine(port, "GET /on_after_task", "Host: rebind.attacker.example:" + port));
+      assertEquals("HTTP/1.1 403 Forbidden", statusLine(port, "GET /on_after_task", "Host: localhost.attacker.example"));
+      assertEquals("HTTP/1.1 403 Forbidden", statusLine(port, "GET /on_after_task", "Host: 127.0.0.1:" + port,
+          "Host: evil.example"));
+      assertEquals("HTTP/1.1 403 Forbidden", statusLine(port, "GET /on_after_task"));
+      assertFalse(running.get());
+      assertEquals(0, afterTasks.get());
+      assertTrue(logs.logged("Swarming hook /on_after_task: refused Host \"rebind.attacker.example:" + port + "\""),
+          String.join("", logs.lines()));
+    }
+  }
+
+  @Test
+  void loopbackHostsAreAnsweredWithOrWithoutAPort() throws Exception {
+    int port = server.port();
+    for (String host : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "127.0.0.1", "[::1]:" + port, "[::1]")) {
+      assertEquals("HTTP/1.1 200 OK", statusLine(port, "GET /healthz", "Host: " + host), host);
+    }
+  }
+
+  @Test
+  void boundBeyondLoopbackAnyHostIsAnsweredAndAWarningSaysSo() throws Exception {
+    try (LogRecorder logs = LogRecorder.start();
+        HookServer wide = new HookServer(new InetSocketAddress("0.0.0.0", 0), description::get, running,
+            afterTasks::incrementAndGet, "rack4", () -> "", mapper)) {
+      wide.start();
+      assertTrue(logs.logged("The Swarming hook server listens on", "beyond loopback (--bind)"), String.join("", logs.lines()));
+      assertEquals("HTTP/1.1 200 OK", statusLine(wide.port(), "GET /healthz", "Host: skia-rpi-001.lab:" + wide.port()));
+    }
+    try (LogRecorder logs = LogRecorder.start();
+        HookServer local = new HookServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), description::get,
+            running, afterTasks::incrementAndGet, "rack4", () -> "", mapper)) {
+      local.start();
+      assertFalse(logs.logged("beyond loopback"), "bound to loopback: no warning");
+    }
+  }
+
+  /** Sends a request over a plain socket, with exactly these header lines, and returns the status line. */
+  private static String statusLine(int port, String requestLine, String... headers) throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      String request = requestLine + " HTTP/1.1\r\n" + String.join("", List.of(headers).stream().map(h -> h + "\r\n").toList())
+          + "Connection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    }
   }
 }
