@@ -6,7 +6,7 @@ import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
- * Everything the agent is told at start; see {@link CommandLine} for the flags that set it.
+ * Everything the agent is told at start; see {@link Flags} for the flags that set it.
  *
  * @param server the central server, such as https://machines.example.org
  * @param bindAddress where the Swarming hook server listens; loopback unless the bot runs elsewhere

@@ -14,40 +14,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.HttpUrl;
+import picocli.CommandLine;
+import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The agent's flags. Each has an environment variable twin, used when the flag is not given, so
- * that a systemd unit or launchd plist can set either.
+ * that a systemd unit or launchd plist can set either. {@link #OPTIONS} names each flag once;
+ * picocli reads the command line and writes the help from it.
  */
-public final class CommandLine {
-  /** One flag: its name, its environment twin, its default as shown in the help, and what it does. */
-  record Option(String name, String env, String defaultText, String help) {}
+public final class Flags {
+  /**
+   * One flag: its name, its environment twin, its value's label in the help (null for a switch,
+   * which may be given bare), its default as shown in the help, and what it does.
+   */
+  record Option(String name, String env, String label, String defaultText, String help) {}
 
   static final List<Option> OPTIONS = List.of(
-      new Option("server", "EDGE_AGENT_SERVER", "", "URL of the central server (required)"),
-      new Option("port", "EDGE_AGENT_PORT", "11000", "port of the Swarming hook server"),
-      new Option("bind", "EDGE_AGENT_BIND", "127.0.0.1", "address of the Swarming hook server"),
-      new Option("machine-id", "SWARMING_BOT_ID", "the host name", "this machine's id"),
-      new Option("state-dir", "EDGE_AGENT_STATE_DIR", "$HOME/.edge-agent", "where the last Description is saved"),
-      new Option("start-swarming", "EDGE_AGENT_START_SWARMING", "false", "run the Swarming bot (needs the next two)"),
-      new Option("swarming-bot-zip", "EDGE_AGENT_SWARMING_BOT_ZIP", "", "path of swarming_bot.zip"),
-      new Option("python-exe", "EDGE_AGENT_PYTHON_EXE", "", "path of the Python that runs the bot"),
-      new Option("home", "HOME", "the user's home", "where tasks leave <machine-id>.force_quarantine"),
-      new Option("ssh-machine-file", "EDGE_AGENT_SSH_MACHINE_FILE", "/tmp/ssh_machine.json",
+      new Option("server", "EDGE_AGENT_SERVER", "URL", "", "URL of the central server (required)"),
+      new Option("port", "EDGE_AGENT_PORT", "PORT", "11000", "port of the Swarming hook server"),
+      new Option("bind", "EDGE_AGENT_BIND", "ADDRESS", "127.0.0.1", "address of the Swarming hook server"),
+      new Option("machine-id", "SWARMING_BOT_ID", "ID", "the host name", "this machine's id"),
+      new Option("state-dir", "EDGE_AGENT_STATE_DIR", "DIR", "$HOME/.edge-agent", "where the last Description is saved"),
+      new Option("start-swarming", "EDGE_AGENT_START_SWARMING", null, "false", "run the Swarming bot (needs the next two)"),
+      new Option("swarming-bot-zip", "EDGE_AGENT_SWARMING_BOT_ZIP", "FILE", "", "path of swarming_bot.zip"),
+      new Option("python-exe", "EDGE_AGENT_PYTHON_EXE", "FILE", "", "path of the Python that runs the bot"),
+      new Option("home", "HOME", "DIR", "the user's home", "where tasks leave <machine-id>.force_quarantine"),
+      new Option("ssh-machine-file", "EDGE_AGENT_SSH_MACHINE_FILE", "FILE", "/tmp/ssh_machine.json",
           "where recipes read a ChromeOS device's address"),
-      new Option("pyocd-config", "EDGE_AGENT_PYOCD_CONFIG", "/etc/skia/pyocd_config.json",
+      new Option("pyocd-config", "EDGE_AGENT_PYOCD_CONFIG", "FILE", "/etc/skia/pyocd_config.json",
           "JSON5 file naming a pyOCD device's type"),
-      new Option("tool-timeout", "EDGE_AGENT_TOOL_TIMEOUT", "10", "seconds one run of adb, ssh, ... may take"),
-      new Option("gce-metadata-host", "GCE_METADATA_HOST", "169.254.169.254", "GCE metadata server, host[:port]"),
-      new Option("rack", "MY_RACK_NAME", "", "rack name reported to Swarming as sk_rack"),
-      new Option("token-file", AgentToken.FILE_ENV, "",
+      new Option("tool-timeout", "EDGE_AGENT_TOOL_TIMEOUT", "SECONDS", "10", "how long one run of adb, ssh, ... may take"),
+      new Option("gce-metadata-host", "GCE_METADATA_HOST", "HOST[:PORT]", "169.254.169.254", "GCE metadata server"),
+      new Option("rack", "MY_RACK_NAME", "NAME", "", "rack name reported to Swarming as sk_rack"),
+      new Option("token-file", AgentToken.FILE_ENV, "FILE", "",
           "file holding the bearer token for the server; preferred, as it stays out of process listings"),
-      new Option("token", AgentToken.ENV, "", "the bearer token itself"));
+      new Option("token", AgentToken.ENV, "TOKEN", "", "the bearer token itself"));
 
   private static final Duration EVENT_INTERVAL = Duration.ofSeconds(30);
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(60);
 
-  private CommandLine() {}
+  private Flags() {}
 
   /** Thrown for a command line that cannot run; the message says why. */
   public static final class UsageException extends Exception {
@@ -56,21 +66,41 @@ public final class CommandLine {
     }
   }
 
+  /** Whether {@code --help} or {@code -h} is among the arguments, whatever else is wrong with them. */
   public static boolean wantsHelp(String[] args) {
     return List.of(args).contains("--help") || List.of(args).contains("-h");
   }
 
   public static String usage() {
-    StringBuilder sb = new StringBuilder("Usage: java -jar edge-agent.jar --server URL [flags]\n\n"
-        + "Reports this test host and its attached device to the central server, follows the\n"
-        + "machine's Description, and answers the Swarming bot's hooks.\n\n"
-        + "Flags (each also read from the environment variable shown):\n");
+    return commandLine().getUsageMessage(Ansi.OFF);
+  }
+
+  private static CommandLine commandLine() {
+    CommandSpec spec = CommandSpec.create().name("edge-agent");
+    spec.usageMessage()
+        .sortOptions(false)
+        .width(110)
+        .synopsisHeading("")
+        .customSynopsis("Usage: java -jar edge-agent.jar --server URL [flags]")
+        .description("", "Reports this test host and its attached device to the central server, follows the machine's",
+            "Description, and answers the Swarming bot's hooks.", "",
+            "Flags (each also read from the environment variable shown, when the flag is not given):")
+        .footer("", "Without a token the server must allow anonymous access. A token file wins over a token.");
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this text").build());
     for (Option o : OPTIONS) {
-      sb.append(String.format("  --%-18s %-30s %s%n", o.name(), "$" + o.env(), o.help()
-          + (o.defaultText().isEmpty() ? "" : " [default: " + o.defaultText() + "]")));
+      OptionSpec.Builder b = OptionSpec.builder("--" + o.name())
+          .type(String.class)
+          .description(o.help() + "  [$" + o.env() + "]"
+              + (o.defaultText().isEmpty() ? "" : " [default: " + o.defaultText() + "]"));
+      if (o.label() == null) {
+        b.arity("0..1").fallbackValue("true").paramLabel("true|false").hideParamSyntax(true);
+      } else {
+        b.arity("1").paramLabel(o.label());
+      }
+      spec.addOption(b.build());
     }
-    return sb.append("\nWithout a token the server must allow anonymous access. A token file wins over a token.\n")
-        .toString();
+    // The last of a repeated flag wins, so a wrapper script may append to a command line.
+    return new CommandLine(spec).setOverwrittenOptionsAllowed(true);
   }
 
   /**
@@ -78,31 +108,21 @@ public final class CommandLine {
    * @param version this agent's version
    */
   public static AgentConfig parse(String[] args, Map<String, String> env, String version) throws UsageException {
+    ParseResult result;
+    try {
+      result = commandLine().parseArgs(args);
+    } catch (ParameterException e) {
+      throw new UsageException(e.getMessage());
+    }
     Map<String, String> values = new HashMap<>();
     for (Option o : OPTIONS) {
-      String v = env.get(o.env());
-      if (v != null && !v.isEmpty()) {
-        values.put(o.name(), v);
+      String fromEnv = env.get(o.env());
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        values.put(o.name(), fromEnv);
       }
-    }
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new UsageException("unexpected argument \"" + arg + "\"");
-      }
-      int eq = arg.indexOf('=');
-      String name = arg.substring(2, eq < 0 ? arg.length() : eq);
-      if (OPTIONS.stream().noneMatch(o -> o.name().equals(name))) {
-        throw new UsageException("unknown flag --" + name);
-      }
-      if (eq >= 0) {
-        values.put(name, arg.substring(eq + 1));
-      } else if (name.equals("start-swarming")) {
-        values.put(name, "true");
-      } else if (i + 1 < args.length) {
-        values.put(name, args[++i]);
-      } else {
-        throw new UsageException("flag --" + name + " needs a value");
+      OptionSpec given = result.matchedOption("--" + o.name());
+      if (given != null) {
+        values.put(o.name(), given.stringValues().getLast());
       }
     }
     return toConfig(values, env, version);
