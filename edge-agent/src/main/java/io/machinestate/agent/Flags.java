@@ -1,5 +1,7 @@
 package io.machinestate.agent;
 
+import io.machinestate.agent.swarming.BotLaunch;
+import io.machinestate.agent.swarming.SwarmingServers;
 import io.machinestate.protocol.AgentToken;
 import io.machinestate.protocol.MachineIds;
 import java.io.IOException;
@@ -33,6 +35,10 @@ public final class Flags {
    */
   record Option(String name, String env, String label, String defaultText, String help) {}
 
+  /** Where Skia's lab serves service-account tokens, as Go's agent has it. */
+  static final String DEFAULT_METADATA_URL =
+      "http://metadata:8000/computeMetadata/v1/instance/service-accounts/default/token";
+
   static final List<Option> OPTIONS = List.of(
       new Option("server", "EDGE_AGENT_SERVER", "URL", "", "URL of the central server (required)"),
       new Option("port", "EDGE_AGENT_PORT", "PORT", "11000", "port of the Swarming hook server"),
@@ -42,6 +48,16 @@ public final class Flags {
       new Option("start-swarming", "EDGE_AGENT_START_SWARMING", null, "false", "run the Swarming bot (needs the next two)"),
       new Option("swarming-bot-zip", "EDGE_AGENT_SWARMING_BOT_ZIP", "FILE", "", "path of swarming_bot.zip"),
       new Option("python-exe", "EDGE_AGENT_PYTHON_EXE", "FILE", "", "path of the Python that runs the bot"),
+      new Option("leave-bot-running", "EDGE_AGENT_LEAVE_BOT_RUNNING", null, "false",
+          "a stopping agent leaves the bot and its task running, and the next agent takes the bot over"),
+      new Option("swarming-server", "EDGE_AGENT_SWARMING_SERVER", "URL", SwarmingServers.PUBLIC,
+          "Swarming server of bots not named skia-i-* or skia-d-*, whose /bot_code gives a missing swarming_bot.zip"),
+      new Option("swarming-internal-server", "EDGE_AGENT_SWARMING_INTERNAL_SERVER", "URL", SwarmingServers.INTERNAL,
+          "Swarming server of skia-i-* bots"),
+      new Option("swarming-dev-server", "EDGE_AGENT_SWARMING_DEV_SERVER", "URL", SwarmingServers.DEV,
+          "Swarming server of skia-d-* bots"),
+      new Option("metadata-url", "EDGE_AGENT_METADATA_URL", "URL", DEFAULT_METADATA_URL,
+          "the lab's metadata server, whose access token downloads swarming_bot.zip"),
       new Option("home", "HOME", "DIR", "the user's home", "where tasks leave <machine-id>.force_quarantine"),
       new Option("ssh-machine-file", "EDGE_AGENT_SSH_MACHINE_FILE", "FILE", "/tmp/ssh_machine.json",
           "where recipes read a ChromeOS device's address"),
@@ -130,14 +146,10 @@ public final class Flags {
 
   private static AgentConfig toConfig(Map<String, String> v, Map<String, String> env, String version)
       throws UsageException {
-    String serverText = v.get("server");
-    if (serverText == null) {
+    if (!v.containsKey("server")) {
       throw new UsageException("--server is required");
     }
-    HttpUrl server = HttpUrl.parse(serverText);
-    if (server == null) {
-      throw new UsageException("--server \"" + serverText + "\" is not an http or https URL");
-    }
+    HttpUrl server = url(v, "server", "");
     String machineId = v.containsKey("machine-id") ? v.get("machine-id") : hostName();
     String problem = MachineIds.problem(machineId);
     if (problem != null) {
@@ -151,12 +163,7 @@ public final class Flags {
     if (toolTimeout <= 0) {
       throw new UsageException("--tool-timeout must be at least 1 second");
     }
-    boolean startSwarming = bool(v, "start-swarming");
-    String botZip = v.getOrDefault("swarming-bot-zip", "");
-    String python = v.getOrDefault("python-exe", "");
-    if (startSwarming && (botZip.isEmpty() || python.isEmpty())) {
-      throw new UsageException("--start-swarming needs --swarming-bot-zip and --python-exe");
-    }
+    Optional<BotLaunch> swarming = swarming(v);
     Path home = Path.of(v.getOrDefault("home", System.getProperty("user.home")));
     return new AgentConfig(
         server,
@@ -171,13 +178,35 @@ public final class Flags {
         Duration.ofSeconds(toolTimeout),
         v.getOrDefault("gce-metadata-host", "169.254.169.254"),
         v.getOrDefault("rack", ""),
-        startSwarming,
-        botZip.isEmpty() ? null : Path.of(botZip),
-        python.isEmpty() ? null : Path.of(python),
+        swarming,
         EVENT_INTERVAL,
         POLL_INTERVAL,
         version,
         token(v.get("token-file"), v.get("token"), env));
+  }
+
+  private static Optional<BotLaunch> swarming(Map<String, String> v) throws UsageException {
+    String botZip = v.getOrDefault("swarming-bot-zip", "");
+    String python = v.getOrDefault("python-exe", "");
+    if (!bool(v, "start-swarming")) {
+      return Optional.empty();
+    }
+    if (botZip.isEmpty() || python.isEmpty()) {
+      throw new UsageException("--start-swarming needs --swarming-bot-zip and --python-exe");
+    }
+    SwarmingServers servers = new SwarmingServers(url(v, "swarming-server", SwarmingServers.PUBLIC),
+        url(v, "swarming-internal-server", SwarmingServers.INTERNAL), url(v, "swarming-dev-server", SwarmingServers.DEV));
+    return Optional.of(new BotLaunch(Path.of(python), Path.of(botZip), servers,
+        url(v, "metadata-url", DEFAULT_METADATA_URL), bool(v, "leave-bot-running")));
+  }
+
+  private static HttpUrl url(Map<String, String> v, String name, String defaultValue) throws UsageException {
+    String text = v.getOrDefault(name, defaultValue);
+    HttpUrl url = HttpUrl.parse(text);
+    if (url == null) {
+      throw new UsageException("--" + name + " \"" + text + "\" is not an http or https URL");
+    }
+    return url;
   }
 
   /** A token file that cannot be read is refused at start, not found out at the first request. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.agent.swarming.BotLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +56,34 @@ class FlagsTest {
     assertEquals(13000, flags.port());
     assertEquals("skia-flag", flags.machineId());
     assertTrue(flags.startSwarming());
-    assertEquals(Path.of("/b/s/swarming_bot.zip"), flags.swarmingBotZip());
+    BotLaunch launch = flags.swarming().orElseThrow();
+    assertEquals(Path.of("/b/s/swarming_bot.zip"), launch.botZip());
+    assertEquals(Path.of("/usr/bin/python3"), launch.python());
+    assertEquals("https://chromium-swarm.appspot.com/bot_code", launch.servers().botCode("skia-flag").toString());
+    assertEquals("https://chrome-swarming.appspot.com/bot_code", launch.servers().botCode("skia-i-flag").toString());
+    assertEquals("https://chromium-swarm-dev.appspot.com/bot_code", launch.servers().botCode("skia-d-flag").toString());
+    assertEquals("http://metadata:8000/computeMetadata/v1/instance/service-accounts/default/token",
+        launch.metadataUrl().toString());
+    assertFalse(launch.leaveRunning());
     assertEquals(Duration.ofSeconds(3), flags.toolTimeout());
 
     assertEquals(14000, parse(env, "--port", "13000", "--port", "14000").port(), "the last of a repeated flag wins");
+  }
+
+  @Test
+  void theSwarmingServersAndTheMetadataServerMayBeMoved() throws Exception {
+    Map<String, String> env = Map.of("EDGE_AGENT_SWARMING_DEV_SERVER", "http://127.0.0.1:9/",
+        "EDGE_AGENT_LEAVE_BOT_RUNNING", "true");
+    BotLaunch launch = parse(env, "--server", "http://s", "--start-swarming", "--swarming-bot-zip", "/z", "--python-exe",
+        "/p", "--swarming-server", "https://swarm.example", "--swarming-internal-server", "https://internal.example",
+        "--metadata-url", "http://127.0.0.1:8/token").swarming().orElseThrow();
+    assertEquals("https://swarm.example/bot_code", launch.servers().botCode("skia-e-1").toString());
+    assertEquals("https://internal.example/bot_code", launch.servers().botCode("skia-i-1").toString());
+    assertEquals("http://127.0.0.1:9/bot_code", launch.servers().botCode("skia-d-1").toString());
+    assertEquals("http://127.0.0.1:8/token", launch.metadataUrl().toString());
+    assertTrue(launch.leaveRunning());
+    assertMessage("--metadata-url \"metadata:8000\" is not an http or https URL", ENV, "--server", "http://s",
+        "--start-swarming", "--swarming-bot-zip", "/z", "--python-exe", "/p", "--metadata-url", "metadata:8000");
   }
 
   @Test
