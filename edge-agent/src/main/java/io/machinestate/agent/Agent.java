@@ -21,6 +21,7 @@ import io.machinestate.agent.report.ForcedQuarantine;
 import io.machinestate.agent.report.Interrogator;
 import io.machinestate.agent.report.Reporter;
 import io.machinestate.agent.swarming.HookServer;
+import io.machinestate.agent.swarming.BotCode;
 import io.machinestate.agent.swarming.SwarmingBot;
 import io.machinestate.agent.tools.ToolRunner;
 import io.machinestate.protocol.BearerToken;
@@ -53,6 +54,7 @@ public final class Agent implements AutoCloseable {
   private static final Duration GCE_TIMEOUT = Duration.ofMillis(500);
   private static final Duration SSE_READ_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration BOT_RESTART_DELAY = Duration.ofSeconds(10);
+  private static final String BOT_NOTE = "swarming-bot.json";
   private static final Path NVIDIA_VERSION = Path.of("/sys/module/nvidia/version");
 
   private final AgentConfig config;
@@ -115,9 +117,23 @@ public final class Agent implements AutoCloseable {
     metrics.flag("edge_agent_task_running", "whether Swarming runs a task", runningTask::get);
     hooks = new HookServer(new InetSocketAddress(config.bindAddress(), config.port()), description, runningTask,
         () -> afterTask(devices), config.rackName(), metrics::scrape, mapper);
-    bot = config.startSwarming()
-        ? new SwarmingBot(config.pythonExe(), config.swarmingBotZip(), config.machineId(), BOT_RESTART_DELAY)
-        : null;
+    bot = config.swarming()
+        .map(launch -> new SwarmingBot(
+            new SwarmingBot.Settings(launch, config.machineId(), BOT_RESTART_DELAY, config.stateDir().resolve(BOT_NOTE)),
+            new BotCode(swarmingHttp(), launch.servers(), launch.metadataUrl(), mapper), runningTask, mapper))
+        .orElse(null);
+  }
+
+  /**
+   * The client for Swarming and the metadata server: HTTPS whatever the central server's scheme,
+   * and time enough for the bot's code, some MiB.
+   */
+  private OkHttpClient swarmingHttp() {
+    return http.newBuilder()
+        .connectionSpecs(List.of(ConnectionSpec.MODERN_TLS, ConnectionSpec.CLEARTEXT))
+        .callTimeout(Duration.ofMinutes(5))
+        .readTimeout(Duration.ofSeconds(30))
+        .build();
   }
 
   /** Starts an agent that reads the host's hardware with OSHI. */

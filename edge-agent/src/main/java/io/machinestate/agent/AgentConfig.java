@@ -1,12 +1,13 @@
 package io.machinestate.agent;
 
+import io.machinestate.agent.swarming.BotLaunch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
- * Everything the agent is told at start; see {@link CommandLine} for the flags that set it.
+ * Everything the agent is told at start; see {@link Flags} for the flags that set it.
  *
  * @param server the central server, such as https://machines.example.org
  * @param bindAddress where the Swarming hook server listens; loopback unless the bot runs elsewhere
@@ -20,9 +21,7 @@ import okhttp3.HttpUrl;
  * @param toolTimeout how long one run of a device tool may take
  * @param gceMetadataHost the GCE metadata server, as host[:port]
  * @param rackName reported to Swarming as sk_rack
- * @param startSwarming whether the agent runs the Swarming bot
- * @param swarmingBotZip the bot's code, when started by the agent
- * @param pythonExe the Python that runs the bot
+ * @param swarming how the agent runs the Swarming bot; empty when it does not
  * @param eventInterval how often an event is sent without a trigger
  * @param pollInterval how often the Description is fetched besides following it
  * @param version this agent's version, reported in every event
@@ -41,22 +40,24 @@ public record AgentConfig(
     Duration toolTimeout,
     String gceMetadataHost,
     String rackName,
-    boolean startSwarming,
-    Path swarmingBotZip,
-    Path pythonExe,
+    Optional<BotLaunch> swarming,
     Duration eventInterval,
     Duration pollInterval,
     String version,
     Optional<String> token) {
 
+  public boolean startSwarming() {
+    return swarming.isPresent();
+  }
+
   public AgentConfig withIntervals(Duration event, Duration poll) {
     return new AgentConfig(server, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
-        toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, event, poll, version, token);
+        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token);
   }
 
   public AgentConfig withServer(HttpUrl newServer) {
     return new AgentConfig(newServer, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
-        toolPath, toolTimeout, gceMetadataHost, rackName, startSwarming, swarmingBotZip, pythonExe, eventInterval,
+        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, eventInterval,
         pollInterval, version, token);
   }
 
@@ -66,8 +67,8 @@ public record AgentConfig(
     return "AgentConfig[server=" + server + ", bindAddress=" + bindAddress + ", port=" + port + ", machineId=" + machineId
         + ", stateDir=" + stateDir + ", home=" + home + ", sshMachineFile=" + sshMachineFile + ", pyocdConfig=" + pyocdConfig
         + ", toolPath=" + toolPath + ", toolTimeout=" + toolTimeout + ", gceMetadataHost=" + gceMetadataHost
-        + ", rackName=" + rackName + ", startSwarming=" + startSwarming + ", swarmingBotZip=" + swarmingBotZip
-        + ", pythonExe=" + pythonExe + ", eventInterval=" + eventInterval + ", pollInterval=" + pollInterval
+        + ", rackName=" + rackName + ", swarming=" + swarming
+        + ", eventInterval=" + eventInterval + ", pollInterval=" + pollInterval
         + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + "]";
   }
 }

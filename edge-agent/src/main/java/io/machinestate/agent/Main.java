@@ -11,16 +11,16 @@ public final class Main {
   public static void main(String[] args) throws InterruptedException {
     // Before any logger exists: one line per record, and log lines still written during shutdown.
     Logging.install();
-    if (CommandLine.wantsHelp(args)) {
-      System.out.print(CommandLine.usage());
+    if (Flags.wantsHelp(args)) {
+      System.out.print(Flags.usage());
       return;
     }
     AgentConfig config;
     try {
-      config = CommandLine.parse(args, System.getenv(), BuildStamp.version());
-    } catch (CommandLine.UsageException e) {
+      config = Flags.parse(args, System.getenv(), BuildStamp.version());
+    } catch (Flags.UsageException e) {
       System.err.println("edge-agent: " + e.getMessage() + "\n");
-      System.err.print(CommandLine.usage());
+      System.err.print(Flags.usage());
       System.exit(2);
       return;
     }

@@ -81,7 +81,7 @@ class AgentTest {
         "--gce-metadata-host", "127.0.0.1:" + closedPort,
         "--tool-timeout", "1"));
     args.addAll(List.of(extra));
-    return CommandLine.parse(args.toArray(String[]::new), Map.of("PATH", tools.path()), "test")
+    return Flags.parse(args.toArray(String[]::new), Map.of("PATH", tools.path()), "test")
         .withIntervals(Duration.ofHours(1), Duration.ofHours(1));
   }
 

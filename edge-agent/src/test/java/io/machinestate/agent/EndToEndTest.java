@@ -89,7 +89,7 @@ class EndToEndTest {
     }
     Files.createDirectories(dir.resolve("bin"));
     Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
-    AgentConfig config = CommandLine.parse(new String[] {
+    AgentConfig config = Flags.parse(new String[] {
         "--server", "http://127.0.0.1:" + serverPort,
         "--machine-id", ID,
         "--port", "0",

@@ -69,7 +69,7 @@ class MainProcessTest {
     String stdout = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(stdout.startsWith("Usage: java -jar edge-agent.jar --server URL [flags]"), stdout);
     assertTrue(stdout.contains("--token-file") && stdout.contains("$MACHINESERVER_TOKEN_FILE")
-        && stdout.contains("--token ") && stdout.contains("$MACHINESERVER_TOKEN "), stdout);
+        && stdout.contains("--token=TOKEN") && stdout.contains("$MACHINESERVER_TOKEN]"), stdout);
   }
 
   /** @param log where standard output and error go, or null to read them from the process */

@@ -86,7 +86,7 @@ class ServerKilledTest {
       closedPort = s.getLocalPort();
     }
     Files.createDirectories(dir.resolve("bin"));
-    AgentConfig config = CommandLine.parse(new String[] {
+    AgentConfig config = Flags.parse(new String[] {
         "--server", "http://127.0.0.1:" + serverPort, "--machine-id", ID, "--port", "0",
         "--state-dir", dir.resolve("state").toString(), "--home", dir.toString(),
         "--gce-metadata-host", "127.0.0.1:" + closedPort, "--tool-timeout", "1",

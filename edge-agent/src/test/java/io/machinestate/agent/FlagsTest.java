@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.agent.swarming.BotLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +14,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CommandLineTest {
+class FlagsTest {
   static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "HOME", "/home/chrome-bot");
 
   private static AgentConfig parse(Map<String, String> env, String... args) throws Exception {
-    return CommandLine.parse(args, env, "1.2.3");
+    return Flags.parse(args, env, "1.2.3");
   }
 
   @Test
@@ -55,8 +56,34 @@ class CommandLineTest {
     assertEquals(13000, flags.port());
     assertEquals("skia-flag", flags.machineId());
     assertTrue(flags.startSwarming());
-    assertEquals(Path.of("/b/s/swarming_bot.zip"), flags.swarmingBotZip());
+    BotLaunch launch = flags.swarming().orElseThrow();
+    assertEquals(Path.of("/b/s/swarming_bot.zip"), launch.botZip());
+    assertEquals(Path.of("/usr/bin/python3"), launch.python());
+    assertEquals("https://chromium-swarm.appspot.com/bot_code", launch.servers().botCode("skia-flag").toString());
+    assertEquals("https://chrome-swarming.appspot.com/bot_code", launch.servers().botCode("skia-i-flag").toString());
+    assertEquals("https://chromium-swarm-dev.appspot.com/bot_code", launch.servers().botCode("skia-d-flag").toString());
+    assertEquals("http://metadata:8000/computeMetadata/v1/instance/service-accounts/default/token",
+        launch.metadataUrl().toString());
+    assertFalse(launch.leaveRunning());
     assertEquals(Duration.ofSeconds(3), flags.toolTimeout());
+
+    assertEquals(14000, parse(env, "--port", "13000", "--port", "14000").port(), "the last of a repeated flag wins");
+  }
+
+  @Test
+  void theSwarmingServersAndTheMetadataServerMayBeMoved() throws Exception {
+    Map<String, String> env = Map.of("EDGE_AGENT_SWARMING_DEV_SERVER", "http://127.0.0.1:9/",
+        "EDGE_AGENT_LEAVE_BOT_RUNNING", "true");
+    BotLaunch launch = parse(env, "--server", "http://s", "--start-swarming", "--swarming-bot-zip", "/z", "--python-exe",
+        "/p", "--swarming-server", "https://swarm.example", "--swarming-internal-server", "https://internal.example",
+        "--metadata-url", "http://127.0.0.1:8/token").swarming().orElseThrow();
+    assertEquals("https://swarm.example/bot_code", launch.servers().botCode("skia-e-1").toString());
+    assertEquals("https://internal.example/bot_code", launch.servers().botCode("skia-i-1").toString());
+    assertEquals("http://127.0.0.1:9/bot_code", launch.servers().botCode("skia-d-1").toString());
+    assertEquals("http://127.0.0.1:8/token", launch.metadataUrl().toString());
+    assertTrue(launch.leaveRunning());
+    assertMessage("--metadata-url \"metadata:8000\" is not an http or https URL", ENV, "--server", "http://s",
+        "--start-swarming", "--swarming-bot-zip", "/z", "--python-exe", "/p", "--metadata-url", "metadata:8000");
   }
 
   @Test
@@ -68,17 +95,17 @@ class CommandLineTest {
   void errorsSayWhatIsWrong() {
     assertMessage("--server is required", ENV);
     assertMessage("--server \"ftp://x\" is not an http or https URL", ENV, "--server", "ftp://x");
-    assertMessage("unknown flag --verbose", ENV, "--server", "http://s", "--verbose");
-    assertMessage("flag --port needs a value", ENV, "--server", "http://s", "--port");
+    assertMessage("Unknown option: '--verbose'", ENV, "--server", "http://s", "--verbose");
+    assertMessage("Missing required parameter for option '--port' (PORT)", ENV, "--server", "http://s", "--port");
     assertMessage("--port \"eleven\" is not a whole number", ENV, "--server", "http://s", "--port", "eleven");
     assertMessage("--port 70000 is not a TCP port", ENV, "--server", "http://s", "--port", "70000");
     assertMessage("--machine-id: machine id contains a slash", ENV, "--server", "http://s", "--machine-id", "a/b");
     assertMessage("--start-swarming needs --swarming-bot-zip and --python-exe", ENV, "--server", "http://s", "--start-swarming");
-    assertMessage("unexpected argument \"extra\"", ENV, "--server", "http://s", "extra");
+    assertMessage("Unmatched argument at index 2: 'extra'", ENV, "--server", "http://s", "extra");
   }
 
   private static void assertMessage(String message, Map<String, String> env, String... args) {
-    assertEquals(message, assertThrows(CommandLine.UsageException.class, () -> parse(env, args)).getMessage());
+    assertEquals(message, assertThrows(Flags.UsageException.class, () -> parse(env, args)).getMessage());
   }
 
   @Test
@@ -113,11 +140,24 @@ class CommandLineTest {
 
   @Test
   void usageListsEveryFlagWithItsVariable() {
-    String usage = CommandLine.usage();
-    for (CommandLine.Option o : CommandLine.OPTIONS) {
+    String usage = Flags.usage();
+    for (Flags.Option o : Flags.OPTIONS) {
       assertTrue(usage.contains("--" + o.name()) && usage.contains("$" + o.env()), o.name());
     }
     assertTrue(usage.contains("--token-file") && usage.contains("$MACHINESERVER_TOKEN_FILE"), usage);
-    assertTrue(CommandLine.wantsHelp(new String[] {"--server", "x", "--help"}));
+    assertTrue(Flags.wantsHelp(new String[] {"--server", "x", "--help"}));
+    assertTrue(usage.startsWith("Usage: java -jar edge-agent.jar --server URL [flags]"), usage);
+  }
+
+  @Test
+  void aSwitchMayBeGivenBareOrWithAValue() throws Exception {
+    String[] bare = {"--server", "http://s", "--start-swarming", "--swarming-bot-zip", "/z", "--python-exe", "/p"};
+    assertTrue(parse(ENV, bare).startSwarming());
+    assertFalse(parse(ENV, "--server", "http://s", "--start-swarming=false").startSwarming());
+    assertTrue(parse(Map.of("EDGE_AGENT_START_SWARMING", "yes", "EDGE_AGENT_SWARMING_BOT_ZIP", "/z",
+        "EDGE_AGENT_PYTHON_EXE", "/p"), "--server", "http://s").startSwarming());
+    assertFalse(parse(Map.of("EDGE_AGENT_START_SWARMING", "yes"), "--server", "http://s", "--start-swarming=no")
+        .startSwarming());
+    assertMessage("--start-swarming \"maybe\" is not true or false", ENV, "--server", "http://s", "--start-swarming=maybe");
   }
 }

@@ -1,0 +1,87 @@
+package io.machinestate.agent.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sh launcher of the package, run as an operator runs it, beside a jar whose main class prints
+ * what its JVM was given instead of being the agent.
+ */
+class LauncherTest {
+  @TempDir Path dir;
+
+  /** The stand-in for the agent: prints its JVM flags, its arguments and MALLOC_ARENA_MAX, one a line. */
+  public static final class PrintJvm {
+    public static void main(String[] args) {
+      System.out.println("jvm " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+      System.out.println("args " + String.join(" ", args));
+      System.out.println("MALLOC_ARENA_MAX " + System.getenv("MALLOC_ARENA_MAX"));
+    }
+  }
+
+  @Test
+  void runsTheJarBesideItWithTheFlagsOfJvmOptions() throws Exception {
+    List<String> out = launch("", "--server", "http://s", "--machine-id", "skia-e-linux-1");
+    assertEquals("jvm -XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -Xint -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=8m"
+        + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError", out.get(0));
+    assertEquals("args --server http://s --machine-id skia-e-linux-1", out.get(1));
+    assertEquals("MALLOC_ARENA_MAX 2", out.get(2));
+  }
+
+  @Test
+  void extraJvmFlagsComeAfterAndWin() throws Exception {
+    List<String> out = launch("-Xmx64m -Dx=y", "--help");
+    assertTrue(out.get(0).endsWith("-XX:+ExitOnOutOfMemoryError -Xmx64m -Dx=y"), out.get(0));
+    assertEquals("args --help", out.get(1));
+  }
+
+  private List<String> launch(String javaOpts, String... args) throws Exception {
+    Path installed = Files.createDirectories(dir.resolve("opt dir/edge-agent")); // a space in the path, too
+    for (String file : List.of("edge-agent", "jvm.options")) {
+      Files.copy(Path.of("launcher", file), installed.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+    jar(installed.resolve("edge-agent.jar"));
+    List<String> command = new ArrayList<>(List.of("sh", installed.resolve("edge-agent").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
+    builder.environment().put("EDGE_AGENT_JAVA_OPTS", javaOpts);
+    builder.environment().remove("MALLOC_ARENA_MAX");
+    Process p = builder.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out.lines().toList();
+  }
+
+  /** A jar of {@link PrintJvm} alone, named as the agent's. */
+  private static void jar(Path file) throws IOException {
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, PrintJvm.class.getName());
+    String entry = PrintJvm.class.getName().replace('.', '/') + ".class";
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(file), manifest)) {
+      jar.putNextEntry(new JarEntry(entry));
+      try (var in = PrintJvm.class.getClassLoader().getResourceAsStream(entry)) {
+        in.transferTo(jar);
+      }
+      jar.closeEntry();
+    }
+  }
+}
