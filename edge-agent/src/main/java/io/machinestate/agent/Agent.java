@@ -24,11 +24,11 @@ import io.machinestate.agent.swarming.HookServer;
 import io.machinestate.agent.swarming.BotCode;
 import io.machinestate.agent.swarming.SwarmingBot;
 import io.machinestate.agent.tools.ToolRunner;
-import io.machinestate.protocol.BearerToken;
 import io.machinestate.protocol.AttachedDevice;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
+import io.machinestate.protocol.ServerTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -85,11 +85,9 @@ public final class Agent implements AutoCloseable {
       httpBuilder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
     }
     http = httpBuilder.build();
-    // The token goes to the central server only: the GCE metadata server uses the plain client.
-    OkHttpClient centralHttp = config.token()
-        .map(token -> http.newBuilder().addInterceptor(new BearerToken(token)).build())
-        .orElse(http);
-    CentralClient client = new CentralClient(centralHttp, config.server(), config.machineId(), mapper);
+    // The GCE metadata server uses the plain client.
+    CentralClient client = new CentralClient(ServerTls.centralServerClient(http, config.tls(), config.token()),
+        config.server(), config.machineId(), mapper);
     ToolRunner tools = new ToolRunner(config.toolPath(), config.toolTimeout(), MAX_TOOL_OUTPUT);
     Random random = new Random();
 
@@ -151,8 +149,9 @@ public final class Agent implements AutoCloseable {
   }
 
   private void start() {
-    LOG.log(Level.INFO, "Edge agent {0} for machine {1}, server {2}, {3}", config.version(), config.machineId(),
-        config.server(), config.token().isPresent() ? "with a bearer token" : "without a token");
+    LOG.log(Level.INFO, "Edge agent {0} for machine {1}, server {2}, {3}{4}", config.version(), config.machineId(),
+        config.server(), config.token().isPresent() ? "with a bearer token" : "without a token",
+        config.tls().map(tls -> ", trusting " + tls).orElse(""));
     // Swarming is answered at once, from the saved Description if need be.
     hooks.start();
     // The first event reads the device the server names, when it can be reached.

@@ -1,6 +1,7 @@
 package io.machinestate.agent;
 
 import io.machinestate.agent.swarming.BotLaunch;
+import io.machinestate.protocol.ServerTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import okhttp3.HttpUrl;
  * @param pollInterval how often the Description is fetched besides following it
  * @param version this agent's version, reported in every event
  * @param token the bearer token for the central server, if any; never printed
+ * @param tls the certificates the central server connection trusts instead of the JVM's, if any
  */
 public record AgentConfig(
     HttpUrl server,
@@ -44,7 +46,8 @@ public record AgentConfig(
     Duration eventInterval,
     Duration pollInterval,
     String version,
-    Optional<String> token) {
+    Optional<String> token,
+    Optional<ServerTls> tls) {
 
   public boolean startSwarming() {
     return swarming.isPresent();
@@ -52,13 +55,13 @@ public record AgentConfig(
 
   public AgentConfig withIntervals(Duration event, Duration poll) {
     return new AgentConfig(server, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
-        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token);
+        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token, tls);
   }
 
   public AgentConfig withServer(HttpUrl newServer) {
     return new AgentConfig(newServer, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
         toolPath, toolTimeout, gceMetadataHost, rackName, swarming, eventInterval,
-        pollInterval, version, token);
+        pollInterval, version, token, tls);
   }
 
   /** Leaves the token out, as every log line must. */
@@ -69,6 +72,7 @@ public record AgentConfig(
         + ", toolPath=" + toolPath + ", toolTimeout=" + toolTimeout + ", gceMetadataHost=" + gceMetadataHost
         + ", rackName=" + rackName + ", swarming=" + swarming
         + ", eventInterval=" + eventInterval + ", pollInterval=" + pollInterval
-        + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + "]";
+        + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)")
+        + ", tls=" + tls.map(String::valueOf).orElse("(JVM)") + "]";
   }
 }

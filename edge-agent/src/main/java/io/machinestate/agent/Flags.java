@@ -4,6 +4,7 @@ import io.machinestate.agent.swarming.BotLaunch;
 import io.machinestate.agent.swarming.SwarmingServers;
 import io.machinestate.protocol.AgentToken;
 import io.machinestate.protocol.MachineIds;
+import io.machinestate.protocol.ServerTls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -65,7 +66,11 @@ public final class Flags {
       new Option("rack", "MY_RACK_NAME", "NAME", "", "rack name reported to Swarming as sk_rack"),
       new Option("token-file", AgentToken.FILE_ENV, "FILE", "",
           "file holding the bearer token for the server; preferred, as it stays out of process listings"),
-      new Option("token", AgentToken.ENV, "TOKEN", "", "the bearer token itself"));
+      new Option("token", AgentToken.ENV, "TOKEN", "", "the bearer token itself"),
+      new Option(ServerTls.CA_CERT_FLAG.substring(2), ServerTls.CA_CERT_ENV, "FILE", "",
+          "PEM file of the CA certificate(s) that signed the server's; then trusted instead of the JVM's"),
+      new Option(ServerTls.ALLOW_INSECURE_HTTP_FLAG.substring(2), ServerTls.ALLOW_INSECURE_HTTP_ENV, null, "false",
+          "send the token over plain http to a server not on this host"));
 
   private static final Duration EVENT_INTERVAL = Duration.ofSeconds(30);
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(60);
@@ -161,6 +166,16 @@ public final class Flags {
       throw new UsageException("--tool-timeout must be at least 1 second");
     }
     Optional<BotLaunch> swarming = swarming(v);
+    Optional<String> token;
+    Optional<ServerTls> tls;
+    try {
+      // A token file or CA that cannot be used is refused at start, not found out at the first request.
+      token = AgentToken.resolve(v.get("token-file"), v.get("token"), env);
+      ServerTls.checkTokenTransport(server, token.isPresent(), bool(v, "allow-insecure-http"));
+      tls = ServerTls.load(v.containsKey("ca-cert") ? Path.of(v.get("ca-cert")) : null, server);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     Path home = Path.of(v.getOrDefault("home", System.getProperty("user.home")));
     return new AgentConfig(
         server,
@@ -179,7 +194,8 @@ public final class Flags {
         EVENT_INTERVAL,
         POLL_INTERVAL,
         version,
-        token(v.get("token-file"), v.get("token"), env));
+        token,
+        tls);
   }
 
   private static Optional<BotLaunch> swarming(Map<String, String> v) throws UsageException {
@@ -204,15 +220,6 @@ public final class Flags {
       throw new UsageException("--" + name + " \"" + text + "\" is not an http or https URL");
     }
     return url;
-  }
-
-  /** A token file that cannot be used is refused at start, not found out at the first request. */
-  private static Optional<String> token(String tokenFile, String token, Map<String, String> env) throws UsageException {
-    try {
-      return AgentToken.resolve(tokenFile, token, env);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
   }
 
   private static int integer(Map<String, String> v, String name, int defaultValue) throws UsageException {

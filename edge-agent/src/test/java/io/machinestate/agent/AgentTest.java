@@ -12,6 +12,8 @@ import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.Paths;
+import io.machinestate.testing.TestCa;
+import io.machinestate.testing.TokenFiles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -116,7 +118,7 @@ class AgentTest {
 
   @Test
   void sendsTheTokenOnEveryRequestToTheServerAndNeverToTheMetadataServer() throws Exception {
-    Path tokenFile = Files.writeString(dir.resolve("token"), "agent-token-1\n");
+    Path tokenFile = TokenFiles.write(dir.resolve("token"), "agent-token-1\n");
     List<String> metadataAuthorizations = new CopyOnWriteArrayList<>();
     HttpServer metadata = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     metadata.createContext("/", exchange -> {
@@ -141,6 +143,23 @@ class AgentTest {
       assertEquals(List.of("none"), metadataAuthorizations);
     } finally {
       metadata.stop(0);
+    }
+  }
+
+  @Test
+  void overHttpsWithAPrivateCaTheTokenReachesEventsDescriptionsAndTheStream() throws Exception {
+    TestCa ca = TestCa.create(Files.createDirectories(dir.resolve("ca")));
+    Path tokenFile = TokenFiles.write(dir.resolve("token"), "agent-token-1\n");
+    try (FakeCentral https = FakeCentral.startHttps(ca)) {
+      agent = Agent.start(config(https.port(), "--server", https.url().toString(), "--token-file", tokenFile.toString(),
+          "--ca-cert", ca.caPem().toString()), () -> HARDWARE);
+      FakeCentral.await("an event, a GET and the stream over https", 10,
+          () -> !https.accepted().isEmpty() && https.descriptionGets() > 0 && https.sseConnections() > 0);
+      List<String> authorizations = https.authorizations();
+      assertTrue(authorizations.stream().anyMatch(a -> a.startsWith(Paths.MACHINE_SSE)), authorizations.toString());
+      assertTrue(authorizations.stream().allMatch(a -> a.endsWith(" Bearer agent-token-1")), authorizations.toString());
+      agent.close();
+      agent = null;
     }
   }
 

@@ -16,6 +16,7 @@ import io.machinestate.server.ServerConfig;
 import io.machinestate.server.auth.AuthConfig;
 import io.machinestate.server.auth.Role;
 import io.machinestate.server.auth.Tokens;
+import io.machinestate.testing.TokenFiles;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -88,7 +89,7 @@ class EndToEndTest {
       closedPort = s.getLocalPort();
     }
     Files.createDirectories(dir.resolve("bin"));
-    Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+    Path tokenFile = TokenFiles.write(dir.resolve("token"), token + "\n");
     AgentConfig config = Flags.parse(new String[] {
         "--server", "http://127.0.0.1:" + serverPort,
         "--machine-id", ID,

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.Paths;
+import io.machinestate.testing.TestCa;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -54,8 +56,15 @@ public final class FakeCentral implements AutoCloseable {
   /** Each request's path and Authorization header ("none" without one). */
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
-  private FakeCentral(int port) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+  private FakeCentral(int port, TestCa tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    if (tls == null) {
+      server = HttpServer.create(address, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(tls.httpsConfigurator());
+      server = https;
+    }
     server.setExecutor(executor);
     server.createContext(Paths.MACHINE_EVENT, this::event).getFilters().add(recordAuthorization());
     server.createContext(Paths.MACHINE_DESCRIPTION, this::description).getFilters().add(recordAuthorization());
@@ -64,16 +73,21 @@ public final class FakeCentral implements AutoCloseable {
   }
 
   public static FakeCentral start() throws IOException {
-    return new FakeCentral(0);
+    return new FakeCentral(0, null);
   }
 
   /** Starts on a given port, as a restarted server would. */
   public static FakeCentral start(int port) throws IOException {
-    return new FakeCentral(port);
+    return new FakeCentral(port, null);
+  }
+
+  /** Starts over https, with a certificate the test CA signed. */
+  public static FakeCentral startHttps(TestCa tls) throws IOException {
+    return new FakeCentral(0, tls);
   }
 
   public HttpUrl url() {
-    return HttpUrl.get("http://127.0.0.1:" + port() + "/");
+    return HttpUrl.get((server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + port() + "/");
   }
 
   public int port() {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.machinestate.agent.swarming.BotLaunch;
+import io.machinestate.testing.TestCa;
+import io.machinestate.testing.TokenFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -110,29 +113,58 @@ class FlagsTest {
 
   @Test
   void theTokenComesFromAFileAFlagOrTheEnvironmentAndAFileWins(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("token"), "from-file\n");
-    assertEquals(Optional.empty(), parse(ENV, "--server", "http://s").token());
-    assertEquals(Optional.of("from-flag"), parse(ENV, "--server", "http://s", "--token", "from-flag").token());
-    assertEquals(Optional.of("from-env"), parse(Map.of("MACHINESERVER_TOKEN", "from-env"), "--server", "http://s").token());
+    Path file = TokenFiles.write(dir.resolve("token"), "from-file\n");
+    assertEquals(Optional.empty(), parse(ENV, "--server", "https://s").token());
+    assertEquals(Optional.of("from-flag"), parse(ENV, "--server", "https://s", "--token", "from-flag").token());
+    assertEquals(Optional.of("from-env"), parse(Map.of("MACHINESERVER_TOKEN", "from-env"), "--server", "https://s").token());
     assertEquals(Optional.of("from-file"),
-        parse(ENV, "--server", "http://s", "--token", "from-flag", "--token-file", file.toString()).token());
+        parse(ENV, "--server", "https://s", "--token", "from-flag", "--token-file", file.toString()).token());
     assertEquals(Optional.of("from-file"),
-        parse(Map.of("MACHINESERVER_TOKEN_FILE", file.toString(), "MACHINESERVER_TOKEN", "from-env"), "--server", "http://s")
+        parse(Map.of("MACHINESERVER_TOKEN_FILE", file.toString(), "MACHINESERVER_TOKEN", "from-env"), "--server", "https://s")
             .token());
   }
 
   @Test
   void aTokenFileThatCannotBeUsedIsRefused(@TempDir Path dir) throws Exception {
-    Path empty = Files.writeString(dir.resolve("empty"), " \n");
-    assertMessage("cannot use the token file: token file " + empty + " is empty", ENV,
-        "--server", "http://s", "--token-file", empty.toString());
+    Path empty = TokenFiles.write(dir.resolve("empty"), " \n");
+    assertMessage("token file " + empty + " is empty", ENV, "--server", "https://s", "--token-file", empty.toString());
     Path missing = dir.resolve("missing");
-    assertMessage("token file " + missing + " does not exist", ENV, "--server", "http://s", "--token-file", missing.toString());
+    assertMessage("token file " + missing + " does not exist", ENV, "--server", "https://s", "--token-file", missing.toString());
+    Path open = Files.writeString(dir.resolve("open"), "s3cret\n");
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+    assertMessage("token file " + open + " is open to others (mode 0644); make it private to the agent's user: chmod 600 "
+        + open, ENV, "--server", "https://s", "--token-file", open.toString());
+  }
+
+  @Test
+  void aTokenGoesOverPlainHttpOnlyToThisHostUnlessAllowed() throws Exception {
+    Flags.UsageException e = assertThrows(Flags.UsageException.class,
+        () -> parse(ENV, "--server", "http://machines.lab:8000", "--token", "t"));
+    assertTrue(e.getMessage().startsWith("refusing to send the bearer token in clear text to http://machines.lab:8000/")
+        && e.getMessage().contains("--allow-insecure-http"), e.getMessage());
+    assertEquals(Optional.of("t"), parse(ENV, "--server", "http://machines.lab:8000", "--token", "t",
+        "--allow-insecure-http").token());
+    assertEquals(Optional.of("t"), parse(Map.of("MACHINESERVER_ALLOW_INSECURE_HTTP", "true"),
+        "--server", "http://machines.lab:8000", "--token", "t").token());
+    assertEquals(Optional.of("t"), parse(ENV, "--server", "http://127.0.0.1:8000", "--token", "t").token());
+    assertEquals(Optional.empty(), parse(ENV, "--server", "http://machines.lab:8000").token(), "no token, nothing to leak");
+  }
+
+  @Test
+  void aPrivateCaComesFromAFlagOrTheEnvironment(@TempDir Path dir) throws Exception {
+    Path pem = TestCa.create(dir).caPem();
+    AgentConfig flag = parse(ENV, "--server", "https://machines.lab", "--ca-cert", pem.toString());
+    AgentConfig env = parse(Map.of("MACHINESERVER_CA_CERT", pem.toString()), "--server", "https://machines.lab");
+    assertEquals("1 certificate of " + pem, flag.tls().orElseThrow().toString());
+    assertEquals("1 certificate of " + pem, env.tls().orElseThrow().toString());
+    assertEquals(Optional.empty(), parse(ENV, "--server", "https://machines.lab").tls());
+    assertMessage("--ca-cert is for an https:// server, not http://machines.lab/", ENV,
+        "--server", "http://machines.lab", "--ca-cert", pem.toString());
   }
 
   @Test
   void theConfigNeverShowsTheToken() throws Exception {
-    AgentConfig c = parse(ENV, "--server", "http://s", "--machine-id", "m", "--token", "s3cret-t0ken");
+    AgentConfig c = parse(ENV, "--server", "https://s", "--machine-id", "m", "--token", "s3cret-t0ken");
     assertFalse(c.toString().contains("s3cret"), c.toString());
     assertTrue(c.toString().contains("token=(hidden)") && c.toString().contains("machineId=m"), c.toString());
     assertEquals(Optional.of("s3cret-t0ken"), c.withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(1)).token());

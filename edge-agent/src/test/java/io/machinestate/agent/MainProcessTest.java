@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.testing.TokenFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +25,7 @@ class MainProcessTest {
 
   @Test
   void logsItsShutdownOnSigterm() throws Exception {
-    Path tokenFile = Files.writeString(dir.resolve("token"), "child-token-1\n");
+    Path tokenFile = TokenFiles.write(dir.resolve("token"), "child-token-1\n");
     Path log = dir.resolve("agent.log");
     try (FakeCentral central = FakeCentral.start()) {
       Process agent = start(log, "--server", central.url().toString(), "--machine-id", ID, "--port", "0",
@@ -51,13 +52,24 @@ class MainProcessTest {
 
   @Test
   void refusesAnEmptyTokenFileAtStart() throws Exception {
-    Path tokenFile = Files.writeString(dir.resolve("token"), "\n");
+    Path tokenFile = TokenFiles.write(dir.resolve("token"), "\n");
     Process agent = start(null, "--server", "http://127.0.0.1:1", "--machine-id", ID, "--token-file", tokenFile.toString());
 
     assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
     assertEquals(2, agent.exitValue());
     String stderr = new String(agent.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(stderr.startsWith("edge-agent: cannot use the token file: token file " + tokenFile + " is empty"), stderr);
+    assertTrue(stderr.startsWith("edge-agent: token file " + tokenFile + " is empty"), stderr);
+  }
+
+  @Test
+  void refusesAtStartToSendTheTokenOverPlainHttpToAnotherHost() throws Exception {
+    Process agent = start(null, "--server", "http://192.0.2.1:8000", "--machine-id", ID, "--token", "t");
+
+    assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, agent.exitValue());
+    String stderr = new String(agent.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(stderr.startsWith("edge-agent: refusing to send the bearer token in clear text to http://192.0.2.1:8000/"
+        + ": use an https:// server URL, or give --allow-insecure-http"), stderr);
   }
 
   @Test

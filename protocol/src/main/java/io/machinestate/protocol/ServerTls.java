@@ -104,6 +104,18 @@ public final class ServerTls {
     return builder.sslSocketFactory(context.getSocketFactory(), trustManager);
   }
 
+  /**
+   * The client for the central server: {@code base} trusting {@code tls}, if given, and sending the
+   * token on every request, if any. Everything else (power strips, metadata servers) keeps {@code
+   * base}: the token and the private CA are the central server's alone.
+   */
+  public static OkHttpClient centralServerClient(OkHttpClient base, Optional<ServerTls> tls, Optional<String> token) {
+    OkHttpClient.Builder builder = base.newBuilder();
+    tls.ifPresent(t -> t.applyTo(builder));
+    token.ifPresent(t -> builder.addInterceptor(new BearerToken(t)));
+    return builder.build();
+  }
+
   @Override
   public String toString() {
     return certificates + (certificates == 1 ? " certificate" : " certificates") + " of " + caCert;
