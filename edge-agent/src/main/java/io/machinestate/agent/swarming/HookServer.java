@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -41,6 +42,7 @@ public final class HookServer implements AutoCloseable {
   private static final String PLAIN = "text/plain; charset=utf-8";
   private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
   private static final byte[] OK = "ok\n".getBytes(StandardCharsets.UTF_8);
+  private static final Filter LOOPBACK_HOST = new LoopbackHost();
 
   private final HttpServer server;
   /** False when bound beyond loopback: the bot then calls from elsewhere, by whatever name it knows. */
@@ -90,9 +92,9 @@ public final class HookServer implements AutoCloseable {
   }
 
   private void route(String path, HttpHandler handler) {
-    var context = server.createContext(path, handler);
+    HttpContext context = server.createContext(path, handler);
     if (loopbackOnly) {
-      context.getFilters().add(new LoopbackHost());
+      context.getFilters().add(LOOPBACK_HOST);
     }
   }
 
