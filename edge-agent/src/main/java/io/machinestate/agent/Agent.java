@@ -65,7 +65,6 @@ public final class Agent implements AutoCloseable {
   private final Reporter reporter;
   private final HookServer hooks;
   private final SwarmingBot bot;
-  private final long startNanos = System.nanoTime();
   private final AtomicBoolean firstAccepted = new AtomicBoolean();
   private final AgentMetrics metrics;
 
@@ -196,8 +195,10 @@ public final class Agent implements AutoCloseable {
   private void accepted(Event event) {
     metrics.eventAccepted();
     if (firstAccepted.compareAndSet(false, true)) {
-      LOG.log(Level.INFO, "First event of machine {0} accepted {1} ms after start",
-          config.machineId(), String.valueOf(Duration.ofNanos(System.nanoTime() - startNanos).toMillis()));
+      // From the process's start, as the operating system tells it: the JVM's own start-up counts.
+      LOG.log(Level.INFO, "First event of machine {0} accepted {1} ms after the process started",
+          config.machineId(), ProcessHandle.current().info().startInstant()
+              .map(started -> String.valueOf(Duration.between(started, Instant.now()).toMillis())).orElse("?"));
     }
   }
 
