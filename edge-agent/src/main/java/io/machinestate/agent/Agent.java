@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.machinestate.agent.central.Backoff;
 import io.machinestate.agent.central.CentralClient;
 import io.machinestate.agent.central.EventSender;
+import io.machinestate.agent.central.GoogleAccessToken;
 import io.machinestate.agent.description.DescriptionFollower;
 import io.machinestate.agent.description.DescriptionHolder;
 import io.machinestate.agent.description.SavedDescription;
@@ -37,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +46,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /** The edge agent: all its parts, wired and started in order, and stopped together. */
@@ -85,8 +88,8 @@ public final class Agent implements AutoCloseable {
     }
     http = httpBuilder.build();
     // The token goes to the central server only: the GCE metadata server uses the plain client.
-    OkHttpClient centralHttp = config.token()
-        .map(token -> http.newBuilder().addInterceptor(new BearerToken(token)).build())
+    OkHttpClient centralHttp = credentials(config)
+        .map(credentials -> http.newBuilder().addInterceptor(credentials).build())
         .orElse(http);
     CentralClient client = new CentralClient(centralHttp, config.server(), config.machineId(), mapper);
     ToolRunner tools = new ToolRunner(config.toolPath(), config.toolTimeout(), MAX_TOOL_OUTPUT);
@@ -123,6 +126,14 @@ public final class Agent implements AutoCloseable {
         .orElse(null);
   }
 
+  /** What authenticates the agent to the central server, if anything. */
+  private static Optional<Interceptor> credentials(AgentConfig config) throws IOException {
+    if (config.googleAuth().isPresent()) {
+      return Optional.of(GoogleAccessToken.of(config.googleAuth().get()));
+    }
+    return config.token().map(BearerToken::new);
+  }
+
   /**
    * The client for Swarming and the metadata server: HTTPS whatever the central server's scheme,
    * and time enough for the bot's code, some MiB.
@@ -151,7 +162,8 @@ public final class Agent implements AutoCloseable {
 
   private void start() {
     LOG.log(Level.INFO, "Edge agent {0} for machine {1}, server {2}, {3}", config.version(), config.machineId(),
-        config.server(), config.token().isPresent() ? "with a bearer token" : "without a token");
+        config.server(), config.googleAuth().isPresent() ? "with Google credentials"
+            : config.token().isPresent() ? "with a bearer token" : "without a token");
     // Swarming is answered at once, from the saved Description if need be.
     hooks.start();
     // The first event reads the device the server names, when it can be reached.

@@ -1,5 +1,6 @@
 package io.machinestate.agent;
 
+import io.machinestate.agent.central.GoogleAuth;
 import io.machinestate.agent.swarming.BotLaunch;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import okhttp3.HttpUrl;
  * @param pollInterval how often the Description is fetched besides following it
  * @param version this agent's version, reported in every event
  * @param token the bearer token for the central server, if any; never printed
+ * @param googleAuth Google credentials for the central server instead of a token, if wanted
  */
 public record AgentConfig(
     HttpUrl server,
@@ -44,7 +46,8 @@ public record AgentConfig(
     Duration eventInterval,
     Duration pollInterval,
     String version,
-    Optional<String> token) {
+    Optional<String> token,
+    Optional<GoogleAuth> googleAuth) {
 
   public boolean startSwarming() {
     return swarming.isPresent();
@@ -52,13 +55,13 @@ public record AgentConfig(
 
   public AgentConfig withIntervals(Duration event, Duration poll) {
     return new AgentConfig(server, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
-        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token);
+        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token, googleAuth);
   }
 
   public AgentConfig withServer(HttpUrl newServer) {
     return new AgentConfig(newServer, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
         toolPath, toolTimeout, gceMetadataHost, rackName, swarming, eventInterval,
-        pollInterval, version, token);
+        pollInterval, version, token, googleAuth);
   }
 
   /** Leaves the token out, as every log line must. */
@@ -69,6 +72,7 @@ public record AgentConfig(
         + ", toolPath=" + toolPath + ", toolTimeout=" + toolTimeout + ", gceMetadataHost=" + gceMetadataHost
         + ", rackName=" + rackName + ", swarming=" + swarming
         + ", eventInterval=" + eventInterval + ", pollInterval=" + pollInterval
-        + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)") + "]";
+        + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)")
+        + ", googleAuth=" + googleAuth + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.machinestate.agent;
 
+import io.machinestate.agent.central.GoogleAuth;
 import io.machinestate.agent.swarming.BotLaunch;
 import io.machinestate.agent.swarming.SwarmingServers;
 import io.machinestate.protocol.AgentToken;
@@ -68,7 +69,11 @@ public final class Flags {
       new Option("rack", "MY_RACK_NAME", "NAME", "", "rack name reported to Swarming as sk_rack"),
       new Option("token-file", AgentToken.FILE_ENV, "FILE", "",
           "file holding the bearer token for the server; preferred, as it stays out of process listings"),
-      new Option("token", AgentToken.ENV, "TOKEN", "", "the bearer token itself"));
+      new Option("token", AgentToken.ENV, "TOKEN", "", "the bearer token itself"),
+      new Option("google-auth", "EDGE_AGENT_GOOGLE_AUTH", null, "false",
+          "send a Google OAuth2 access token instead, for the Go server's auth proxy"),
+      new Option("google-credentials", "GOOGLE_APPLICATION_CREDENTIALS", "FILE", "",
+          "with --google-auth: a service account's JSON key; without it, gcloud's credentials or the metadata server's"));
 
   private static final Duration EVENT_INTERVAL = Duration.ofSeconds(30);
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(60);
@@ -101,7 +106,8 @@ public final class Flags {
         .description("", "Reports this test host and its attached device to the central server, follows the machine's",
             "Description, and answers the Swarming bot's hooks.", "",
             "Flags (each also read from the environment variable shown, when the flag is not given):")
-        .footer("", "Without a token the server must allow anonymous access. A token file wins over a token.");
+        .footer("", "Without a token or --google-auth the server must allow anonymous access. A token file wins over",
+            "a token.");
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this text").build());
     for (Option o : OPTIONS) {
       OptionSpec.Builder b = OptionSpec.builder("--" + o.name())
@@ -164,6 +170,13 @@ public final class Flags {
       throw new UsageException("--tool-timeout must be at least 1 second");
     }
     Optional<BotLaunch> swarming = swarming(v);
+    Optional<String> token = token(v.get("token-file"), v.get("token"), env);
+    Optional<GoogleAuth> googleAuth = bool(v, "google-auth")
+        ? Optional.of(new GoogleAuth(Optional.ofNullable(v.get("google-credentials")).map(Path::of)))
+        : Optional.empty();
+    if (token.isPresent() && googleAuth.isPresent()) {
+      throw new UsageException("give either a token or --google-auth, not both");
+    }
     Path home = Path.of(v.getOrDefault("home", System.getProperty("user.home")));
     return new AgentConfig(
         server,
@@ -182,7 +195,8 @@ public final class Flags {
         EVENT_INTERVAL,
         POLL_INTERVAL,
         version,
-        token(v.get("token-file"), v.get("token"), env));
+        token,
+        googleAuth);
   }
 
   private static Optional<BotLaunch> swarming(Map<String, String> v) throws UsageException {

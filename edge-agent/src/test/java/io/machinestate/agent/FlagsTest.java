@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.agent.central.GoogleAuth;
 import io.machinestate.agent.swarming.BotLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +120,18 @@ class FlagsTest {
     assertEquals(Optional.of("from-file"),
         parse(Map.of("MACHINESERVER_TOKEN_FILE", file.toString(), "MACHINESERVER_TOKEN", "from-env"), "--server", "http://s")
             .token());
+  }
+
+  @Test
+  void googleCredentialsAreAnOptionBesideTheToken(@TempDir Path dir) throws Exception {
+    assertEquals(Optional.empty(), parse(ENV, "--server", "http://s").googleAuth());
+    assertEquals(Optional.of(new GoogleAuth(Optional.empty())), parse(ENV, "--server", "http://s", "--google-auth").googleAuth());
+    Path key = dir.resolve("key.json");
+    assertEquals(Optional.of(new GoogleAuth(Optional.of(key))),
+        parse(Map.of("GOOGLE_APPLICATION_CREDENTIALS", key.toString(), "EDGE_AGENT_GOOGLE_AUTH", "true"), "--server", "http://s")
+            .googleAuth());
+    assertMessage("give either a token or --google-auth, not both", ENV, "--server", "http://s", "--google-auth",
+        "--token", "t");
   }
 
   @Test
