@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.machinestate.agent.central.Backoff;
 import io.machinestate.agent.central.CentralClient;
 import io.machinestate.agent.central.EventSender;
+import io.machinestate.agent.central.GoogleAccessToken;
 import io.machinestate.agent.description.DescriptionFollower;
 import io.machinestate.agent.description.DescriptionHolder;
 import io.machinestate.agent.description.SavedDescription;
@@ -25,6 +26,7 @@ import io.machinestate.agent.swarming.BotCode;
 import io.machinestate.agent.swarming.SwarmingBot;
 import io.machinestate.agent.tools.ToolRunner;
 import io.machinestate.protocol.AttachedDevice;
+import io.machinestate.protocol.BearerToken;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Json;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +47,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import okhttp3.ConnectionSpec;
 import okhttp3.Dispatcher;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /** The edge agent: all its parts, wired and started in order, and stopped together. */
@@ -65,7 +69,6 @@ public final class Agent implements AutoCloseable {
   private final Reporter reporter;
   private final HookServer hooks;
   private final SwarmingBot bot;
-  private final long startNanos = System.nanoTime();
   private final AtomicBoolean firstAccepted = new AtomicBoolean();
   private final AgentMetrics metrics;
 
@@ -85,8 +88,8 @@ public final class Agent implements AutoCloseable {
       httpBuilder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
     }
     http = httpBuilder.build();
-    // The GCE metadata server uses the plain client.
-    CentralClient client = new CentralClient(ServerTls.centralServerClient(http, config.tls(), config.token()),
+    // The credentials and the private CA are the central server's alone: the GCE metadata server uses the plain client.
+    CentralClient client = new CentralClient(ServerTls.centralServerClient(http, config.tls(), credentials(config)),
         config.server(), config.machineId(), mapper);
     ToolRunner tools = new ToolRunner(config.toolPath(), config.toolTimeout(), MAX_TOOL_OUTPUT);
     Random random = new Random();
@@ -122,6 +125,14 @@ public final class Agent implements AutoCloseable {
         .orElse(null);
   }
 
+  /** What authenticates the agent to the central server, if anything. */
+  private static Optional<Interceptor> credentials(AgentConfig config) throws IOException {
+    if (config.googleAuth().isPresent()) {
+      return Optional.of(GoogleAccessToken.of(config.googleAuth().get()));
+    }
+    return config.token().map(BearerToken::new);
+  }
+
   /**
    * The client for Swarming and the metadata server: HTTPS whatever the central server's scheme,
    * and time enough for the bot's code, some MiB.
@@ -150,7 +161,8 @@ public final class Agent implements AutoCloseable {
 
   private void start() {
     LOG.log(Level.INFO, "Edge agent {0} for machine {1}, server {2}, {3}{4}", config.version(), config.machineId(),
-        config.server(), config.token().isPresent() ? "with a bearer token" : "without a token",
+        config.server(), config.googleAuth().isPresent() ? "with Google credentials"
+            : config.token().isPresent() ? "with a bearer token" : "without a token",
         config.tls().map(tls -> ", trusting " + tls).orElse(""));
     // Swarming is answered at once, from the saved Description if need be.
     hooks.start();
@@ -195,8 +207,10 @@ public final class Agent implements AutoCloseable {
   private void accepted(Event event) {
     metrics.eventAccepted();
     if (firstAccepted.compareAndSet(false, true)) {
-      LOG.log(Level.INFO, "First event of machine {0} accepted {1} ms after start",
-          config.machineId(), String.valueOf(Duration.ofNanos(System.nanoTime() - startNanos).toMillis()));
+      // From the process's start, as the operating system tells it: the JVM's own start-up counts.
+      LOG.log(Level.INFO, "First event of machine {0} accepted {1} ms after the process started",
+          config.machineId(), ProcessHandle.current().info().startInstant()
+              .map(started -> String.valueOf(Duration.between(started, Instant.now()).toMillis())).orElse("?"));
     }
   }
 

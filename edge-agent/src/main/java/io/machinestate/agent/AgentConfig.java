@@ -1,5 +1,6 @@
 package io.machinestate.agent;
 
+import io.machinestate.agent.central.GoogleAuth;
 import io.machinestate.agent.swarming.BotLaunch;
 import io.machinestate.protocol.ServerTls;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import okhttp3.HttpUrl;
  * @param pollInterval how often the Description is fetched besides following it
  * @param version this agent's version, reported in every event
  * @param token the bearer token for the central server, if any; never printed
+ * @param googleAuth Google credentials for the central server instead of a token, if wanted
  * @param tls the certificates the central server connection trusts instead of the JVM's, if any
  */
 public record AgentConfig(
@@ -47,6 +49,7 @@ public record AgentConfig(
     Duration pollInterval,
     String version,
     Optional<String> token,
+    Optional<GoogleAuth> googleAuth,
     Optional<ServerTls> tls) {
 
   public boolean startSwarming() {
@@ -55,13 +58,13 @@ public record AgentConfig(
 
   public AgentConfig withIntervals(Duration event, Duration poll) {
     return new AgentConfig(server, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
-        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token, tls);
+        toolPath, toolTimeout, gceMetadataHost, rackName, swarming, event, poll, version, token, googleAuth, tls);
   }
 
   public AgentConfig withServer(HttpUrl newServer) {
     return new AgentConfig(newServer, bindAddress, port, machineId, stateDir, home, sshMachineFile, pyocdConfig,
         toolPath, toolTimeout, gceMetadataHost, rackName, swarming, eventInterval,
-        pollInterval, version, token, tls);
+        pollInterval, version, token, googleAuth, tls);
   }
 
   /** Leaves the token out, as every log line must. */
@@ -73,6 +76,6 @@ public record AgentConfig(
         + ", rackName=" + rackName + ", swarming=" + swarming
         + ", eventInterval=" + eventInterval + ", pollInterval=" + pollInterval
         + ", version=" + version + ", token=" + token.map(t -> "(hidden)").orElse("(none)")
-        + ", tls=" + tls.map(String::valueOf).orElse("(JVM)") + "]";
+        + ", googleAuth=" + googleAuth + ", tls=" + tls.map(String::valueOf).orElse("(JVM)") + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.machinestate.agent;
 
+import io.machinestate.agent.central.GoogleAuth;
 import io.machinestate.agent.swarming.BotLaunch;
 import io.machinestate.agent.swarming.SwarmingServers;
 import io.machinestate.protocol.AgentToken;
@@ -67,6 +68,10 @@ public final class Flags {
       new Option("token-file", AgentToken.FILE_ENV, "FILE", "",
           "file holding the bearer token for the server; preferred, as it stays out of process listings"),
       new Option("token", AgentToken.ENV, "TOKEN", "", "the bearer token itself"),
+      new Option("google-auth", "EDGE_AGENT_GOOGLE_AUTH", null, "false",
+          "send a Google OAuth2 access token instead, for the Go server's auth proxy"),
+      new Option("google-credentials", "GOOGLE_APPLICATION_CREDENTIALS", "FILE", "",
+          "with --google-auth: a service account's JSON key; without it, gcloud's credentials or the metadata server's"),
       new Option(ServerTls.CA_CERT_FLAG.substring(2), ServerTls.CA_CERT_ENV, "FILE", "",
           "PEM file of the CA certificate(s) that signed the server's; then trusted instead of the JVM's"),
       new Option(ServerTls.ALLOW_INSECURE_HTTP_FLAG.substring(2), ServerTls.ALLOW_INSECURE_HTTP_ENV, null, "false",
@@ -103,7 +108,8 @@ public final class Flags {
         .description("", "Reports this test host and its attached device to the central server, follows the machine's",
             "Description, and answers the Swarming bot's hooks.", "",
             "Flags (each also read from the environment variable shown, when the flag is not given):")
-        .footer("", "Without a token the server must allow anonymous access. A token file wins over a token.");
+        .footer("", "Without a token or --google-auth the server must allow anonymous access. A token file wins over",
+            "a token.");
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("this text").build());
     for (Option o : OPTIONS) {
       OptionSpec.Builder b = OptionSpec.builder("--" + o.name())
@@ -166,15 +172,21 @@ public final class Flags {
       throw new UsageException("--tool-timeout must be at least 1 second");
     }
     Optional<BotLaunch> swarming = swarming(v);
+    Optional<GoogleAuth> googleAuth = bool(v, "google-auth")
+        ? Optional.of(new GoogleAuth(Optional.ofNullable(v.get("google-credentials")).map(Path::of)))
+        : Optional.empty();
     Optional<String> token;
     Optional<ServerTls> tls;
     try {
       // A token file or CA that cannot be used is refused at start, not found out at the first request.
       token = AgentToken.resolve(v.get("token-file"), v.get("token"), env);
-      ServerTls.checkTokenTransport(server, token.isPresent(), bool(v, "allow-insecure-http"));
+      ServerTls.checkTokenTransport(server, token.isPresent() || googleAuth.isPresent(), bool(v, "allow-insecure-http"));
       tls = ServerTls.load(v.containsKey("ca-cert") ? Path.of(v.get("ca-cert")) : null, server);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+    if (token.isPresent() && googleAuth.isPresent()) {
+      throw new UsageException("give either a token or --google-auth, not both");
     }
     Path home = Path.of(v.getOrDefault("home", System.getProperty("user.home")));
     return new AgentConfig(
@@ -195,6 +207,7 @@ public final class Flags {
         POLL_INTERVAL,
         version,
         token,
+        googleAuth,
         tls);
   }
 

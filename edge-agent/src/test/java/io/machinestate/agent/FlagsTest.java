@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.agent.central.GoogleAuth;
 import io.machinestate.agent.swarming.BotLaunch;
 import io.machinestate.testing.TestCa;
 import io.machinestate.testing.TokenFiles;
@@ -122,6 +123,21 @@ class FlagsTest {
     assertEquals(Optional.of("from-file"),
         parse(Map.of("MACHINESERVER_TOKEN_FILE", file.toString(), "MACHINESERVER_TOKEN", "from-env"), "--server", "https://s")
             .token());
+  }
+
+  @Test
+  void googleCredentialsAreAnOptionBesideTheToken(@TempDir Path dir) throws Exception {
+    assertEquals(Optional.empty(), parse(ENV, "--server", "https://s").googleAuth());
+    assertEquals(Optional.of(new GoogleAuth(Optional.empty())), parse(ENV, "--server", "https://s", "--google-auth").googleAuth());
+    Path key = dir.resolve("key.json");
+    assertEquals(Optional.of(new GoogleAuth(Optional.of(key))),
+        parse(Map.of("GOOGLE_APPLICATION_CREDENTIALS", key.toString(), "EDGE_AGENT_GOOGLE_AUTH", "true"), "--server", "https://s")
+            .googleAuth());
+    assertMessage("give either a token or --google-auth, not both", ENV, "--server", "https://s", "--google-auth",
+        "--token", "t");
+    // Google's access token is a bearer token too.
+    assertTrue(assertThrows(Flags.UsageException.class, () -> parse(ENV, "--server", "http://s", "--google-auth"))
+        .getMessage().startsWith("refusing to send the bearer token in clear text to http://s/"));
   }
 
   @Test

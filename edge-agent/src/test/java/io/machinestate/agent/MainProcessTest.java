@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.machinestate.testing.TokenFiles;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,14 +27,14 @@ class MainProcessTest {
     try (FakeCentral central = FakeCentral.start()) {
       Process agent = start(log, "--server", central.url().toString(), "--machine-id", ID, "--port", "0",
           "--state-dir", dir.resolve("state").toString(), "--home", dir.toString(),
-          "--gce-metadata-host", "127.0.0.1:" + closedPort(), "--tool-timeout", "1", "--token-file", tokenFile.toString());
+          "--gce-metadata-host", "127.0.0.1:" + AgentProcess.freePort(), "--tool-timeout", "1", "--token-file", tokenFile.toString());
       try {
-        FakeCentral.await("the first event", 20, () -> read(log).contains("First event of machine " + ID + " accepted"));
+        FakeCentral.await("the first event", 20, () -> AgentProcess.read(log).contains("First event of machine " + ID + " accepted"));
 
         agent.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipes
         assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent exits");
 
-        String logged = read(log);
+        String logged = AgentProcess.read(log);
         assertTrue(logged.contains("Edge agent for machine " + ID + " stopping")
             && logged.contains("Edge agent for machine " + ID + " stopped"), logged);
         assertFalse(logged.contains("child-token-1") || logged.contains("Bearer "), logged);
@@ -86,34 +83,9 @@ class MainProcessTest {
 
   /** @param log where standard output and error go, or null to read them from the process */
   private Process start(Path log, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"),
-        Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
     // No device tools for the child: an empty PATH directory.
     Path bin = Files.createDirectories(dir.resolve("bin"));
-    builder.environment().put("PATH", bin.toString());
-    builder.environment().remove("MACHINESERVER_TOKEN");
-    builder.environment().remove("MACHINESERVER_TOKEN_FILE");
-    if (log != null) {
-      builder.redirectErrorStream(true).redirectOutput(log.toFile());
-    }
-    return builder.start();
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    ProcessBuilder builder = AgentProcess.builder(bin.toString(), List.of(), List.of(args));
+    return log == null ? builder.start() : AgentProcess.start(builder, log);
   }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.machinestate.agent.tools.FakeTools;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,11 +44,11 @@ class UpgradeTest {
     tools.script("python", tools.recordCall("python") + "; echo $$ >> '" + dir.resolve("pids") + "'; sleep 300 & echo $! >> '"
         + dir.resolve("pids") + "'; wait");
     Path zip = Files.writeString(dir.resolve("swarming_bot.zip"), "PK");
-    int port = freePort();
+    int port = AgentProcess.freePort();
     try (FakeCentral central = FakeCentral.start()) {
       List<String> args = List.of("--server", central.url().toString(), "--machine-id", ID, "--port", String.valueOf(port),
           "--state-dir", dir.resolve("state").toString(), "--home", dir.toString(), "--tool-timeout", "1",
-          "--gce-metadata-host", "127.0.0.1:" + freePort(), "--start-swarming", "--leave-bot-running",
+          "--gce-metadata-host", "127.0.0.1:" + AgentProcess.freePort(), "--start-swarming", "--leave-bot-running",
           "--python-exe", dir.resolve("bin/python").toString(), "--swarming-bot-zip", zip.toString());
       Path firstLog = dir.resolve("first.log");
       Process first = start(firstLog, args);
@@ -59,11 +57,11 @@ class UpgradeTest {
 
       first.toHandle().destroy(); // SIGTERM, as systemd stops the old agent
       assertTrue(first.waitFor(20, TimeUnit.SECONDS), "the old agent exits");
-      assertTrue(pids().stream().allMatch(UpgradeTest::alive), "bot and task run on: " + read(firstLog));
+      assertTrue(pids().stream().allMatch(UpgradeTest::alive), "bot and task run on: " + AgentProcess.read(firstLog));
 
       Path secondLog = dir.resolve("second.log");
       start(secondLog, args);
-      FakeCentral.await("the bot taken over", 20, () -> read(secondLog).contains("Taking over the Swarming bot left running"));
+      FakeCentral.await("the bot taken over", 20, () -> AgentProcess.read(secondLog).contains("Taking over the Swarming bot left running"));
       FakeCentral.await("the task known", 20, () -> hook(port, "/metrics").contains("edge_agent_task_running 1.0"));
       assertEquals(1, tools.calls().size(), "no second bot: " + tools.calls());
 
@@ -85,37 +83,16 @@ class UpgradeTest {
   }
 
   private Process start(Path log, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
-    builder.environment().remove("MACHINESERVER_TOKEN");
-    builder.environment().remove("MACHINESERVER_TOKEN_FILE");
-    Process agent = builder.start();
+    Process agent = AgentProcess.start(AgentProcess.builder(dir.resolve("bin") + ":/usr/bin:/bin", List.of(), args), log);
     agents.add(agent);
     return agent;
   }
 
   private List<Long> pids() {
-    return read(dir.resolve("pids")).lines().map(String::strip).map(Long::parseLong).toList();
+    return AgentProcess.read(dir.resolve("pids")).lines().map(String::strip).map(Long::parseLong).toList();
   }
 
   private static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "";
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

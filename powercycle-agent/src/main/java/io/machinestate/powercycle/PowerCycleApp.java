@@ -13,6 +13,7 @@ import io.machinestate.powercycle.metrics.AgentMetrics;
 import io.machinestate.powercycle.server.CentralServerClient;
 import io.machinestate.powercycle.server.RequestWatcher;
 import io.machinestate.powercycle.server.StateReporter;
+import io.machinestate.protocol.BearerToken;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.ServerTls;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class PowerCycleApp implements AutoCloseable {
         .build();
     // Power strips get the plain client: the token and the private CA are for the central server only.
     List<Controller> controllers = Controllers.create(config, gpioContext, gpioProvider, http, home, settings.sshTimeout());
-    OkHttpClient serverHttp = ServerTls.centralServerClient(http, tls, token);
+    OkHttpClient serverHttp = ServerTls.centralServerClient(http, tls, token.map(BearerToken::new));
     LOG.log(Level.INFO, (token.isPresent()
         ? "sending a bearer token to " + server
         : "no token for " + server + " (--token-file, --token); a server with access control will refuse us")

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /**
@@ -105,14 +106,16 @@ public final class ServerTls {
   }
 
   /**
-   * The client for the central server: {@code base} trusting {@code tls}, if given, and sending the
-   * token on every request, if any. Everything else (power strips, metadata servers) keeps {@code
-   * base}: the token and the private CA are the central server's alone.
+   * The client for the central server: {@code base} trusting {@code tls}, if given, and adding the
+   * credentials (such as a {@link BearerToken}) to every request, if any. Everything else (power
+   * strips, metadata servers) keeps {@code base}: the credentials and the private CA are the
+   * central server's alone.
    */
-  public static OkHttpClient centralServerClient(OkHttpClient base, Optional<ServerTls> tls, Optional<String> token) {
+  public static OkHttpClient centralServerClient(OkHttpClient base, Optional<ServerTls> tls,
+      Optional<? extends Interceptor> credentials) {
     OkHttpClient.Builder builder = base.newBuilder();
     tls.ifPresent(t -> t.applyTo(builder));
-    token.ifPresent(t -> builder.addInterceptor(new BearerToken(t)));
+    credentials.ifPresent(builder::addInterceptor);
     return builder.build();
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs external tools (adb, ideviceinfo, ssh, ...) as child processes, each bounded in time and in
@@ -19,32 +20,59 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Tools are looked up on {@code path}, which is also the child's {@code PATH}: the JDK would
  * otherwise resolve the program name against this process's own {@code PATH}, and tests could not
- * put fake tools in front.
+ * put fake tools in front. On Windows a tool is a file named with one of {@code PATHEXT}'s
+ * extensions ({@code adb.exe} for {@code adb}), as the Windows shell finds it.
  */
 public final class ToolRunner {
   private final String path;
   private final Duration timeout;
   private final int maxOutputBytes;
+  /** What is appended to a tool's name to find its file: nothing on POSIX, PATHEXT's extensions on Windows. */
+  private final List<String> suffixes;
 
+  /** A runner for this host: on Windows, tools are found with the extensions of its PATHEXT. */
   public ToolRunner(String path, Duration timeout, int maxOutputBytes) {
+    this(path, timeout, maxOutputBytes, extensions(System.getProperty("os.name"), System.getenv("PATHEXT")));
+  }
+
+  /**
+   * @param extensions tried in order, such as {@code .EXE}, instead of the bare name (as the Windows
+   *     shell does for a name without one); none on POSIX
+   */
+  public ToolRunner(String path, Duration timeout, int maxOutputBytes, List<String> extensions) {
     this.path = path;
     this.timeout = timeout;
     this.maxOutputBytes = maxOutputBytes;
+    this.suffixes = extensions.isEmpty() ? List.of("") : List.copyOf(extensions);
+  }
+
+  /**
+   * The extensions an executable may have: on Windows those of {@code PATHEXT} (the shell's own
+   * default without it), elsewhere none.
+   */
+  static List<String> extensions(String osName, String pathext) {
+    if (!osName.startsWith("Windows")) {
+      return List.of();
+    }
+    String list = pathext == null || pathext.isBlank() ? ".COM;.EXE;.BAT;.CMD" : pathext;
+    return Stream.of(list.split(";")).map(String::strip).filter(e -> e.startsWith(".")).toList();
   }
 
   public Duration timeout() {
     return timeout;
   }
 
-  /** The first executable file named {@code tool} in the path's directories. */
+  /** The first executable file named {@code tool} (with an extension, on Windows) in the path's directories. */
   public Optional<Path> find(String tool) {
     for (String dir : path.split(File.pathSeparator)) {
       if (dir.isEmpty()) {
         continue;
       }
-      Path candidate = Path.of(dir, tool);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
+      for (String suffix : suffixes) {
+        Path candidate = Path.of(dir, tool + suffix);
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
       }
     }
     return Optional.empty();

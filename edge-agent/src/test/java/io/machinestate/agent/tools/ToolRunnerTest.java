@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +79,26 @@ class ToolRunnerTest {
     assertTrue(tools.runner().find("docker").isPresent());
     assertFalse(tools.runner().find("notexec").isPresent());
     assertFalse(tools.runner().find("calls").isPresent());
+  }
+
+  @Test
+  void onWindowsAToolIsFoundWithTheExtensionsOfPathext() throws Exception {
+    FakeTools tools = new FakeTools(dir);
+    tools.script("adb.EXE", "echo windows adb").script("ssh.CMD", "echo windows ssh").script("docker", "echo no extension");
+    ToolRunner windows = new ToolRunner(tools.path(), Duration.ofSeconds(1), 1 << 20,
+        ToolRunner.extensions("Windows Server 2019", ".COM;.EXE;.BAT;.CMD"));
+
+    assertEquals("windows adb\n", windows.run("adb", "devices"));
+    assertEquals("windows ssh\n", windows.run("ssh"));
+    assertFalse(windows.find("docker").isPresent(), "Windows runs no file without an extension");
+    assertFalse(tools.runner().find("adb").isPresent(), "nor POSIX one with an extension it was not asked for");
+  }
+
+  @Test
+  void pathextIsReadOnWindowsOnly() {
+    assertEquals(List.of(".COM", ".EXE", ".BAT", ".CMD"), ToolRunner.extensions("Windows 10", null));
+    assertEquals(List.of(".EXE", ".PY"), ToolRunner.extensions("Windows 11", ".EXE; .PY;;"));
+    assertEquals(List.of(), ToolRunner.extensions("Linux", ".EXE"));
+    assertEquals(List.of(), ToolRunner.extensions("Mac OS X", null));
   }
 }

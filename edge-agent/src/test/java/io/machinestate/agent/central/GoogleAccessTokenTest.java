@@ -1,0 +1,83 @@
+package io.machinestate.agent.central;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GoogleAccessTokenTest {
+  @TempDir Path dir;
+
+  @Test
+  void aServiceAccountsTokenIsSentAsABearerTokenAndFetchedOnce() throws Exception {
+    List<String> authorizations = new CopyOnWriteArrayList<>();
+    HttpServer central = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    central.createContext("/", e -> {
+      authorizations.add(String.valueOf(e.getRequestHeaders().getFirst("Authorization")));
+      e.sendResponseHeaders(204, -1);
+      e.close();
+    });
+    central.start();
+    try (FakeGoogle google = new FakeGoogle()) {
+      Path key = serviceAccountKey(google.tokenUri());
+      OkHttpClient client = new OkHttpClient.Builder()
+          .addInterceptor(GoogleAccessToken.of(new GoogleAuth(Optional.of(key)))).build();
+
+      for (int i = 0; i < 2; i++) {
+        try (Response r = client.newCall(new Request.Builder()
+            .url("http://127.0.0.1:" + central.getAddress().getPort() + "/json/v1/machine/event/").build()).execute()) {
+          assertEquals(204, r.code());
+        }
+      }
+
+      assertEquals(List.of("Bearer " + FakeGoogle.SERVICE_ACCOUNT_TOKEN, "Bearer " + FakeGoogle.SERVICE_ACCOUNT_TOKEN),
+          authorizations);
+      assertEquals(List.of("/token urn:ietf:params:oauth:grant-type:jwt-bearer"), google.requests,
+          "one token for both requests");
+    } finally {
+      central.stop(0);
+    }
+  }
+
+  @Test
+  void aKeyThatCannotBeUsedIsRefusedAtStart() throws Exception {
+    Path notAKey = Files.writeString(dir.resolve("key.json"), "{\"type\":\"authorized_user\"}");
+    IOException e = assertThrows(IOException.class, () -> GoogleAccessToken.of(new GoogleAuth(Optional.of(notAKey))));
+    assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), String.valueOf(e.getMessage()));
+    Path missing = dir.resolve("missing.json");
+    assertThrows(IOException.class, () -> GoogleAccessToken.of(new GoogleAuth(Optional.of(missing))));
+  }
+
+  /** A service account's JSON key, with a fresh RSA key, whose token endpoint is {@code tokenUri}. */
+  private Path serviceAccountKey(String tokenUri) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+            .replace("\n", "\\n")
+        + "\\n-----END PRIVATE KEY-----\\n";
+    String json = """
+        {"type": "service_account", "project_id": "skia-test", "private_key_id": "k1",
+         "private_key": "%s",
+         "client_email": "edge-agent@skia-test.iam.gserviceaccount.com", "client_id": "1",
+         "token_uri": "%s"}
+        """.formatted(pem, tokenUri);
+    return Files.writeString(dir.resolve("service-account.json"), json);
+  }
+}
