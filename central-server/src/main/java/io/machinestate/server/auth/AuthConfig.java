@@ -1,5 +1,6 @@
 package io.machinestate.server.auth;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,11 @@ public record AuthConfig(List<Token> tokens, Proxy proxy, boolean allowAnonymous
   /** True when any credential is configured; otherwise everything is open. */
   public boolean enabled() {
     return !tokens.isEmpty() || proxy != null;
+  }
+
+  /** Whether {@code address} is one the proxy's header is believed from. */
+  public boolean trusts(InetAddress address) {
+    return proxy != null && proxy.trusted().stream().anyMatch(c -> c.contains(address));
   }
 
   /**
@@ -48,7 +54,7 @@ public record AuthConfig(List<Token> tokens, Proxy proxy, boolean allowAnonymous
   /**
    * An authenticating proxy (such as Google's IAP) in front of the server.
    *
-   * @param header carries the operator's email; a {@code accounts.google.com:} style prefix is dropped
+   * @param header carries the operator's email, once, optionally after {@code accounts.google.com:}
    * @param trusted addresses (CIDR) the header is believed from
    * @param editors emails that may act; every other email may read
    */
