@@ -97,6 +97,11 @@ public final class RequestReader {
       if (e instanceof HttpException h) {
         throw h;
       }
+      if (e instanceof UncheckedIOException || e instanceof IOException) {
+        // the connection is gone: the client left (not worth a line, as with an SSE follower leaving)
+        // or ConnectionGuard cut it (and said so); as an I/O error, Helidon closes it without a stack trace
+        throw e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
+      }
       // Helidon refuses bodies past the listener's maximum while they are read.
       if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES || String.valueOf(e.getMessage()).contains("payload")) {
         throw tooLarge();
