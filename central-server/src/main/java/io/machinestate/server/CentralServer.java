@@ -107,7 +107,7 @@ public final class CentralServer implements AutoCloseable {
     WebServerConfig.Builder listener = WebServer.builder()
         .host(config.host())
         .port(config.port())
-        .maxPayloadSize(RequestReader.MAX_LISTENER_BYTES)
+        .maxPayloadSize(RequestReader.MAX_BODY_BYTES)
         .connectionOptions(guard.socketOptions(SocketOptions.create()))
         .shutdownHook(false)
         .shutdownGracePeriod(Duration.ofSeconds(3))

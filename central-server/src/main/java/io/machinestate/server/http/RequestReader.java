@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.machinestate.protocol.MachineIds;
@@ -18,13 +19,6 @@ import java.nio.charset.StandardCharsets;
 public final class RequestReader {
   /** Larger bodies are refused with 413: a Description is a few KiB, an Event a few tens. */
   public static final int MAX_BODY_BYTES = 1 << 20;
-  /**
-   * The listener's limit, one byte more than a body may have: Helidon refuses a larger declared
-   * length itself, but fails a chunked body past its limit with an error that does not say why, so
-   * the one byte too many of a chunked body is read here and refused with 413.
-   */
-  public static final int MAX_LISTENER_BYTES = MAX_BODY_BYTES + 1;
-
   private final ObjectMapper json;
 
   /**
@@ -87,7 +81,7 @@ public final class RequestReader {
       return new byte[0];
     }
     try (InputStream in = req.content().inputStream()) {
-      byte[] bytes = in.readNBytes(MAX_LISTENER_BYTES);
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
         throw tooLarge();
       }
@@ -102,8 +96,8 @@ public final class RequestReader {
         // or ConnectionGuard cut it (and said so); as an I/O error, Helidon closes it without a stack trace
         throw e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
       }
-      // Helidon refuses bodies past the listener's maximum while they are read.
-      if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES || String.valueOf(e.getMessage()).contains("payload")) {
+      // Helidon refuses a chunked body past the listener's maximum as it reads it, with no message
+      if (e instanceof RequestException r && r.status() == Status.REQUEST_ENTITY_TOO_LARGE_413) {
         throw tooLarge();
       }
       throw new HttpException("cannot read request body: " + e.getMessage(), Status.BAD_REQUEST_400);

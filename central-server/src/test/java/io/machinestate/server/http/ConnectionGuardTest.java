@@ -69,7 +69,7 @@ class ConnectionGuardTest {
         });
     ErrorHandlers.register(routing);
     server = WebServer.builder().host("127.0.0.1").port(0)
-        .maxPayloadSize(RequestReader.MAX_LISTENER_BYTES)
+        .maxPayloadSize(RequestReader.MAX_BODY_BYTES)
         .connectionOptions(guard.socketOptions(SocketOptions.create()))
         .routing(routing).build().start();
   }
