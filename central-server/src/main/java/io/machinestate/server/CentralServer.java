@@ -94,7 +94,7 @@ public final class CentralServer implements AutoCloseable {
     guard = new ConnectionGuard(config.connections(), a -> a.isLoopbackAddress() || config.auth().trusts(a));
     HttpRouting.Builder routing = HttpRouting.builder()
         .addFilter(guard)
-        .addFilter(new Authenticator(config.auth(), new FailureThrottle(clock)))
+        .addFilter(new Authenticator(config.auth(), new FailureThrottle(clock), clock))
         .register(new MachineService(store, new Processor(config.user()), descriptions, sse, metrics, clock,
             requests, responses, config.newMachinesPerHour()))
         .register(new OperatorService(store, clock, requests, responses))

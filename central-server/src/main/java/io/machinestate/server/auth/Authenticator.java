@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,10 +41,14 @@ public final class Authenticator implements Filter {
 
   private final AuthConfig config;
   private final FailureThrottle throttle;
+  /** Null unless the proxy is IAP and its assertions are to be checked. */
+  private final IapAssertion iap;
 
-  public Authenticator(AuthConfig config, FailureThrottle throttle) {
+  public Authenticator(AuthConfig config, FailureThrottle throttle, Clock clock) {
     this.config = config;
     this.throttle = throttle;
+    this.iap = config.proxy() == null || config.proxy().iap() == null ? null
+        : new IapAssertion(config.proxy().iap(), clock);
   }
 
   @Override
@@ -97,13 +102,28 @@ public final class Authenticator implements Filter {
    * address, with or without the {@code accounts.google.com:} prefix. Anything else (two headers,
    * a list, another prefix, spaces) is not what the proxy sends, so it names no one.
    */
-  private static Optional<String> proxyUser(RoutingRequest req, AuthConfig.Proxy proxy) {
-    List<String> values = req.headers().all(HeaderNames.create(proxy.header()), List::of);
-    if (values.size() != 1) {
+  private Optional<String> proxyUser(RoutingRequest req, AuthConfig.Proxy proxy) {
+    Optional<String> value = once(req, proxy.header());
+    Matcher m = PROXY_EMAIL.matcher(value.orElse(""));
+    if (!m.matches()) {
       return Optional.empty();
     }
-    Matcher m = PROXY_EMAIL.matcher(values.getFirst());
-    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    String user = m.group(1);
+    if (iap != null) {
+      IapAssertion.Result verified = iap.verify(once(req, IapAssertion.HEADER).orElse(""));
+      if (!user.equals(verified.email())) {
+        LOG.warning("refused " + proxy.header() + " " + LogText.of(user) + ": its IAP assertion is "
+            + (verified.problem() != null ? verified.problem() : "for " + LogText.of(verified.email())));
+        return Optional.empty();
+      }
+    }
+    return Optional.of(user);
+  }
+
+  /** The header's value when it is there exactly once. */
+  private static Optional<String> once(RoutingRequest req, String header) {
+    List<String> values = req.headers().all(HeaderNames.create(header), List::of);
+    return values.size() == 1 ? Optional.of(values.getFirst()) : Optional.empty();
   }
 
   /** Compares the token's hash with every configured hash, in constant time and without early exit. */
