@@ -52,7 +52,9 @@ public record TlsFiles(Path cert, Path key) {
       // also what a reload sees when one file was replaced and the other not yet
       throw new IllegalArgumentException(key + " is not the key of the certificate in " + cert);
     }
-    return Tls.builder().privateKey(privateKey).privateKeyCertChain(chain).build();
+    // Helidon 4.0.5 cannot reload a Tls made without trust (a NullPointerException once the key is
+    // swapped); the server asks for no client certificates, so what it trusts is otherwise unused
+    return Tls.builder().privateKey(privateKey).privateKeyCertChain(chain).trust(chain).build();
   }
 
   /** A hash of both files' bytes, which changes when either is replaced. */

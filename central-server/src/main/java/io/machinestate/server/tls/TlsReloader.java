@@ -43,7 +43,7 @@ public final class TlsReloader implements AutoCloseable {
       failed = null;
       LOG.info("TLS certificate reloaded from " + files.cert());
     } catch (RuntimeException e) {
-      String problem = String.valueOf(e.getMessage());
+      String problem = e.getMessage() != null ? e.getMessage() : e.toString();
       if (!problem.equals(failed)) { // once per problem, not every few seconds
         LOG.warning("TLS certificate not reloaded, keeping the current one: " + problem);
         failed = problem;
