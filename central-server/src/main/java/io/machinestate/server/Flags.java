@@ -121,6 +121,8 @@ final class Flags {
   private static final String YAML_EXAMPLE = """
         port: 8000
         db: postgresql://root@cockroachdb-public:26257/machineserver?sslmode=disable
+        tls-cert: /certs/tls.crt         # HTTPS; both files are read again when cert-manager renews them
+        tls-key: /certs/tls.key
         pools:
           - {name: Skia, regex: "^skia-e-"}
           - {name: SkiaInternal, regex: "^skia-i-"}
@@ -133,6 +135,9 @@ final class Flags {
             header: X-Goog-Authenticated-User-Email
             trusted: [35.191.0.0/16, 130.211.0.0/22]
             editors: [alice@example.com]
+            iap:                       # optional: also check IAP's signed assertion
+              keys: iap-keys.json      # https://www.gstatic.com/iap/verify/public_key-jwk, kept current
+              audience: /projects/NUMBER/global/backendServices/ID
       """;
 
   /**
