@@ -16,6 +16,7 @@ import java.net.SocketOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -42,7 +43,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
   private final Map<SocketAddress, Connection> connections = new ConcurrentHashMap<>();
   private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   /** Addresses refused since they last fell below their limit: a refusal is logged once a spell. */
-  private final Map<InetAddress, Boolean> refusing = new ConcurrentHashMap<>();
+  private final Set<InetAddress> refusing = ConcurrentHashMap.newKeySet();
   private volatile boolean refusingAll;
   private final Thread watchdog;
 
@@ -97,7 +98,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
       return;
     }
     if (req.content().hasEntity()) {
-      c.await("the request body", limits.readTimeout());
+      c.await("request body", limits.readTimeout());
       req.context().register(c);
     } else {
       c.serving();
@@ -105,13 +106,8 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
     try {
       chain.proceed();
     } finally {
-      c.await("a next request", limits.idleTimeout());
+      c.await("next request", limits.idleTimeout());
     }
-  }
-
-  /** Open connections, as the guard last counted them. */
-  public int open() {
-    return connections.size();
   }
 
   private void accepted(Socket socket) {
@@ -129,7 +125,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
     AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
     if (limits.maxConnectionsPerAddress() > 0 && !unlimited.test(address)
         && count.get() >= limits.maxConnectionsPerAddress()) {
-      if (refusing.putIfAbsent(address, true) == null) {
+      if (refusing.add(address)) {
         LOG.warning("refusing connections from " + address.getHostAddress() + ": " + count.get()
             + " are open, the most allowed from one address (--max-connections-per-address);"
             + " further refusals are not logged until one closes");
@@ -138,7 +134,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
     }
     count.incrementAndGet();
     Connection c = new Connection(socket, address);
-    c.await("a request header", limits.readTimeout());
+    c.await("request header", limits.readTimeout());
     Connection replaced = connections.put(remote, c);
     if (replaced != null) {
       forget(replaced);
@@ -164,7 +160,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
             forget(c);
           }
         } else if (c.deadline != NONE && now - c.deadline > 0) {
-          LOG.info("closed connection from " + c.address.getHostAddress() + ": no " + c.awaiting
+          LOG.info("closed connection from " + c.address.getHostAddress() + ": sent no " + c.awaiting
               + " within " + c.allowed.toSeconds() + " s");
           closeQuietly(c.socket);
         }

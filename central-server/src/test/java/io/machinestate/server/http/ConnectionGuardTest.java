@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.machinestate.protocol.Json;
 import io.machinestate.server.RawHttp;
+import io.machinestate.server.TestCa;
 import io.machinestate.testing.LogRecorder;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The guard on a real listener over real sockets, with short limits: 1 s to send a header or a
@@ -49,6 +54,10 @@ class ConnectionGuardTest {
 
   /** Serves {@code /ok}, {@code /body} (answers the size of what it read) and {@code /sse} (a comment every 200 ms). */
   void serve(Predicate<InetAddress> unlimited) {
+    serve(unlimited, null);
+  }
+
+  void serve(Predicate<InetAddress> unlimited, Tls tls) {
     guard = new ConnectionGuard(LIMITS, unlimited);
     RequestReader requests = new RequestReader(Json.newMapper());
     HttpRouting.Builder routing = HttpRouting.builder()
@@ -68,10 +77,14 @@ class ConnectionGuardTest {
           }
         });
     ErrorHandlers.register(routing);
-    server = WebServer.builder().host("127.0.0.1").port(0)
+    WebServerConfig.Builder builder = WebServer.builder().host("127.0.0.1").port(0)
         .maxPayloadSize(RequestReader.MAX_BODY_BYTES)
         .connectionOptions(guard.socketOptions(SocketOptions.create()))
-        .routing(routing).build().start();
+        .routing(routing);
+    if (tls != null) {
+      builder.tls(tls);
+    }
+    server = builder.build().start();
   }
 
   @Test
@@ -97,7 +110,7 @@ class ConnectionGuardTest {
       assertTrue(took.compareTo(LIMITS.readTimeout()) >= 0, "cut before its time: " + took);
       assertTrue(took.compareTo(CUT_WITHIN) < 0, "cut after " + took);
     }
-    assertOneLineFor("closed connection from 127.0.0.1: no a request header within 1 s");
+    assertOneLineFor("closed connection from 127.0.0.1: sent no request header within 1 s");
   }
 
   @Test
@@ -107,7 +120,7 @@ class ConnectionGuardTest {
       slow.send("POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
       assertTrue(slow.closedWithin(CUT_WITHIN));
     }
-    assertOneLineFor("closed connection from 127.0.0.1: no the request body within 1 s");
+    assertOneLineFor("closed connection from 127.0.0.1: sent no request body within 1 s");
   }
 
   @Test
@@ -123,7 +136,7 @@ class ConnectionGuardTest {
       assertEquals(200, client.status());
       assertTrue(client.closedWithin(Duration.ofSeconds(5)), "an idle connection stays past the keep-alive");
     }
-    assertOneLineFor("closed connection from 127.0.0.1: no a next request within 2 s");
+    assertOneLineFor("closed connection from 127.0.0.1: sent no next request within 2 s");
   }
 
   @Test
@@ -138,6 +151,23 @@ class ConnectionGuardTest {
       }
     }
     assertEquals(0, logs.count("closed connection"));
+  }
+
+  @Test
+  void anSseFollowerOverTlsStaysAndASlowHandshakeIsCut(@TempDir Path dir) throws Exception {
+    TestCa ca = new TestCa(dir);
+    serve(a -> true, ca.issue(null).read());
+    try (RawHttp follower = new RawHttp(ca.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port()));
+        RawHttp silent = new RawHttp(server.port())) {
+      follower.send("GET /sse HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertEquals(200, follower.status());
+      assertTrue(silent.closedWithin(CUT_WITHIN), "a connection that never began its handshake stayed");
+      long end = System.nanoTime() + LIMITS.idleTimeout().toNanos();
+      while (System.nanoTime() < end) {
+        assertTrue(follower.read(100, Duration.ofSeconds(1)).contains("heartbeat"), "the stream stopped");
+      }
+    }
+    assertOneLineFor("closed connection from 127.0.0.1: sent no request header within 1 s");
   }
 
   @Test
