@@ -117,6 +117,7 @@ public final class CentralServer implements AutoCloseable {
     }
     server = listener.build().start();
     if (!server.isRunning()) {
+      guard.close();
       throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
           + " (see the error above; is another server running there?)");
     }

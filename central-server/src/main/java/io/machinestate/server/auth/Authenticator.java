@@ -112,8 +112,8 @@ public final class Authenticator implements Filter {
     if (iap != null) {
       IapAssertion.Result verified = iap.verify(once(req, IapAssertion.HEADER).orElse(""));
       if (!user.equals(verified.email())) {
-        LOG.warning("refused " + proxy.header() + " " + LogText.of(user) + ": its IAP assertion is "
-            + (verified.problem() != null ? verified.problem() : "for " + LogText.of(verified.email())));
+        LOG.warning("refused " + proxy.header() + " " + LogText.of(user) + ": " + (verified.problem() != null
+            ? "IAP assertion: " + verified.problem() : "the IAP assertion names " + LogText.of(verified.email())));
         return Optional.empty();
       }
     }

@@ -136,8 +136,9 @@ class ProxyIdentityTest {
     String valid = assertion(iapKey, "key-1", AUDIENCE, "alice@example.com", now);
     assertEquals("401", who(iap, alice), "no assertion");
     assertEquals("401", who(iap, alice, valid, valid), "the assertion twice");
-    assertTrue(logs.logged("its IAP assertion is for bob@example.com"), String.join("", logs.lines()));
-    assertTrue(logs.logged("its IAP assertion is bad signature"), String.join("", logs.lines()));
+    assertTrue(logs.logged("refused " + HEADER + " alice@example.com: the IAP assertion names bob@example.com"),
+        String.join("", logs.lines()));
+    assertTrue(logs.logged("IAP assertion: bad signature"), String.join("", logs.lines()));
   }
 
   /** The header line IAP would add: an ES256 JWT issued at {@code issued}, valid ten minutes. */
