@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
 
@@ -41,7 +40,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
   private final ConnectionLimits limits;
   private final Predicate<InetAddress> unlimited;
   private final Map<SocketAddress, Connection> connections = new ConcurrentHashMap<>();
-  private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
   /** Addresses refused since they last fell below their limit: a refusal is logged once a spell. */
   private final Set<InetAddress> refusing = ConcurrentHashMap.newKeySet();
   private volatile boolean refusingAll;
@@ -122,17 +121,18 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
       throw refused();
     }
     refusingAll = false;
-    AtomicInteger count = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+    // only the listener's thread accepts, so nothing comes between this count and its increment
+    int count = perAddress.getOrDefault(address, 0);
     if (limits.maxConnectionsPerAddress() > 0 && !unlimited.test(address)
-        && count.get() >= limits.maxConnectionsPerAddress()) {
+        && count >= limits.maxConnectionsPerAddress()) {
       if (refusing.add(address)) {
-        LOG.warning("refusing connections from " + address.getHostAddress() + ": " + count.get()
+        LOG.warning("refusing connections from " + address.getHostAddress() + ": " + count
             + " are open, the most allowed from one address (--max-connections-per-address);"
             + " further refusals are not logged until one closes");
       }
       throw refused();
     }
-    count.incrementAndGet();
+    perAddress.merge(address, 1, Integer::sum);
     Connection c = new Connection(socket, address);
     c.await("request header", limits.readTimeout());
     Connection replaced = connections.put(remote, c);
@@ -169,10 +169,7 @@ public final class ConnectionGuard implements Filter, AutoCloseable {
   }
 
   private void forget(Connection c) {
-    AtomicInteger count = perAddress.get(c.address);
-    if (count != null && count.decrementAndGet() <= 0) {
-      perAddress.remove(c.address, count);
-    }
+    perAddress.computeIfPresent(c.address, (a, n) -> n > 1 ? n - 1 : null);
     refusing.remove(c.address);
   }
 
