@@ -1,7 +1,10 @@
 package io.machinestate.server;
 
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.machinestate.protocol.Json;
 import io.machinestate.server.audit.AuditService;
@@ -9,6 +12,7 @@ import io.machinestate.server.auth.Authenticator;
 import io.machinestate.server.auth.FailureThrottle;
 import io.machinestate.server.auth.LoginStatusService;
 import io.machinestate.server.embedded.EmbeddedPostgres;
+import io.machinestate.server.http.ConnectionGuard;
 import io.machinestate.server.http.ErrorHandlers;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
@@ -29,6 +33,7 @@ import io.machinestate.server.store.SqlJournal;
 import io.machinestate.server.store.SqlStore;
 import io.machinestate.server.store.Store;
 import io.machinestate.server.store.WriteRules;
+import io.machinestate.server.tls.TlsReloader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -46,6 +51,8 @@ import java.util.logging.Logger;
 /** The running central server: its database, its HTTP listener, and the wiring between them. */
 public final class CentralServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CentralServer.class.getName());
+  /** How often the certificate files are compared with what is served. */
+  private static final Duration TLS_CHECK = Duration.ofSeconds(2);
 
   private final Database database;
   private final Store store;
@@ -54,9 +61,12 @@ public final class CentralServer implements AutoCloseable {
   private final ChangeFeed changes;
   private final WebServer server;
   private final ScheduledExecutorService pruner;
+  private final ConnectionGuard guard;
+  private final TlsReloader tlsReloader;
 
   private CentralServer(ServerConfig config, Database database) {
     this.database = database;
+    Tls tls = config.tls() == null ? null : config.tls().read(); // first, so unusable files stop nothing else
     Clock clock = Clock.systemUTC();
     JsonMapper json = Json.newMapper();
     Metrics metrics = new Metrics(clock);
@@ -81,10 +91,12 @@ public final class CentralServer implements AutoCloseable {
     SseStream sse = new SseStream(config.sseHeartbeat());
     RequestReader requests = new RequestReader(json);
     Responses responses = new Responses(json);
+    guard = new ConnectionGuard(config.connections(), a -> a.isLoopbackAddress() || config.auth().trusts(a));
     HttpRouting.Builder routing = HttpRouting.builder()
-        .addFilter(new Authenticator(config.auth(), new FailureThrottle(clock)))
+        .addFilter(guard)
+        .addFilter(new Authenticator(config.auth(), new FailureThrottle(clock), clock))
         .register(new MachineService(store, new Processor(config.user()), descriptions, sse, metrics, clock,
-            requests, responses))
+            requests, responses, config.newMachinesPerHour()))
         .register(new OperatorService(store, clock, requests, responses))
         .register(new PowerCycleService(store, powerCycles, sse, requests, responses))
         .register(new AuditService(journal, responses))
@@ -92,21 +104,26 @@ public final class CentralServer implements AutoCloseable {
         .register(new MetricsService(metrics, store));
     ErrorHandlers.register(routing);
 
-    server = WebServer.builder()
+    WebServerConfig.Builder listener = WebServer.builder()
         .host(config.host())
         .port(config.port())
         .maxPayloadSize(RequestReader.MAX_BODY_BYTES)
+        .connectionOptions(guard.socketOptions(SocketOptions.create()))
         .shutdownHook(false)
         .shutdownGracePeriod(Duration.ofSeconds(3))
-        .routing(routing)
-        .build()
-        .start();
+        .routing(routing);
+    if (tls != null) {
+      listener.tls(tls);
+    }
+    server = listener.build().start();
     if (!server.isRunning()) {
+      guard.close();
       throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
           + " (see the error above; is another server running there?)");
     }
-    LOG.info("central server listening on http://" + config.host() + ":" + server.port()
-        + (config.auth().enabled() ? "" : " without authentication"));
+    tlsReloader = config.tls() == null ? null : new TlsReloader(config.tls(), TLS_CHECK, server::reloadTls);
+    LOG.info("central server listening on " + (config.tls() == null ? "http" : "https") + "://" + config.host()
+        + ":" + server.port() + (config.auth().enabled() ? "" : " without authentication"));
     pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("journal-pruner").factory());
     pruner.scheduleWithFixedDelay(() -> {
       prune("history", journal::pruneHistory, clock, config.historyRetention());
@@ -187,6 +204,10 @@ public final class CentralServer implements AutoCloseable {
     descriptions.close();
     powerCycles.close();
     server.stop();
+    guard.close();
+    if (tlsReloader != null) {
+      tlsReloader.close();
+    }
     database.close();
     LOG.info("central server stopped");
   }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.machinestate.server.auth.AuthConfig;
 import io.machinestate.server.auth.AuthYaml;
+import io.machinestate.server.http.ConnectionLimits;
 import io.machinestate.server.store.DbTimeouts;
+import io.machinestate.server.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +91,22 @@ final class Flags {
           "the longest a read on an open connection waits, so a frozen or partitioned database holds a pooled"
               + " connection at most this long; must exceed the statement timeout",
           c -> c.dbTimeouts().socket().toSeconds(), Flags::seconds, (d, v) -> d.socket = v),
+      new Setting<>("tls-cert", "FILE", "serve HTTPS with this PEM certificate chain (with --tls-key); both files are"
+          + " read again when they change", c -> "", v -> Path.of(v), (d, v) -> d.tlsCert = v),
+      new Setting<>("tls-key", "FILE", "the certificate's PEM private key (PKCS#8, or PKCS#1 for RSA)", c -> "",
+          v -> Path.of(v), (d, v) -> d.tlsKey = v),
+      new Setting<>("read-timeout-seconds", "N", "a new connection must send its request header, and a request its"
+          + " body, within this", c -> c.connections().readTimeout().toSeconds(), Flags::seconds,
+          (d, v) -> d.readTimeout = v),
+      new Setting<>("idle-timeout-seconds", "N", "a kept-alive connection must send its next request within this",
+          c -> c.connections().idleTimeout().toSeconds(), Flags::seconds, (d, v) -> d.idleTimeout = v),
+      new Setting<>("max-connections", "N", "open connections at most; more are refused",
+          c -> c.connections().maxConnections(), Flags::positive, (d, v) -> d.maxConnections = v),
+      new Setting<>("max-connections-per-address", "N", "open connections from one address at most, loopback and"
+          + " the trusted proxies excepted; 0: no limit", c -> c.connections().maxConnectionsPerAddress(),
+          Flags::integer, (d, v) -> d.maxPerAddress = v),
+      new Setting<>("max-new-machines-per-hour", "N", "machines one agent token may create in an hour; 0: no limit",
+          ServerConfig::newMachinesPerHour, Flags::integer, (d, v) -> d.config = d.config.withNewMachinesPerHour(v)),
       new Setting<>("allow-anonymous", null,
           "serve without credentials on a non-loopback address (only behind something else that authenticates)",
           c -> c.auth().allowAnonymous(), v -> Boolean.parseBoolean(v.trim()), Flags::allowAnonymous));
@@ -103,6 +121,8 @@ final class Flags {
   private static final String YAML_EXAMPLE = """
         port: 8000
         db: postgresql://root@cockroachdb-public:26257/machineserver?sslmode=disable
+        tls-cert: /certs/tls.crt         # HTTPS; both files are read again when cert-manager renews them
+        tls-key: /certs/tls.key
         pools:
           - {name: Skia, regex: "^skia-e-"}
           - {name: SkiaInternal, regex: "^skia-i-"}
@@ -115,20 +135,34 @@ final class Flags {
             header: X-Goog-Authenticated-User-Email
             trusted: [35.191.0.0/16, 130.211.0.0/22]
             editors: [alice@example.com]
+            iap:                       # optional: also check IAP's signed assertion
+              keys: iap-keys.json      # https://www.gstatic.com/iap/verify/public_key-jwk, kept current
+              audience: /projects/NUMBER/global/backendServices/ID
       """;
 
   /**
-   * The configuration read so far. The database timeouts stay apart until {@link #build}, because
-   * each is checked against another and the layers may set them in any order.
+   * The configuration read so far. The timeouts, connection limits and TLS files stay apart until
+   * {@link #build}, because each is checked against another and the layers may set them in any order.
    */
   private static final class Draft {
     ServerConfig config = ServerConfig.defaults();
     Duration connect = config.dbTimeouts().connect();
     Duration statement = config.dbTimeouts().statement();
     Duration socket = config.dbTimeouts().socket();
+    Duration readTimeout = config.connections().readTimeout();
+    Duration idleTimeout = config.connections().idleTimeout();
+    int maxConnections = config.connections().maxConnections();
+    int maxPerAddress = config.connections().maxConnectionsPerAddress();
+    Path tlsCert;
+    Path tlsKey;
 
     ServerConfig build() {
-      return config.withDbTimeouts(new DbTimeouts(connect, statement, socket));
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or neither");
+      }
+      return config.withDbTimeouts(new DbTimeouts(connect, statement, socket))
+          .withConnections(new ConnectionLimits(readTimeout, idleTimeout, maxConnections, maxPerAddress))
+          .withTls(tlsCert == null ? null : new TlsFiles(tlsCert, tlsKey));
     }
   }
 

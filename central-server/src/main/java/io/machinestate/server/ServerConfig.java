@@ -2,7 +2,9 @@ package io.machinestate.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.machinestate.server.auth.AuthConfig;
+import io.machinestate.server.http.ConnectionLimits;
 import io.machinestate.server.store.DbTimeouts;
+import io.machinestate.server.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +26,9 @@ import java.util.regex.Pattern;
  * @param historyRetention how long a machine's history is kept
  * @param auditRetention how long the audit trail is kept
  * @param dbTimeouts how long to wait on the database
+ * @param tls the certificate and key to serve HTTPS with; null for plain HTTP
+ * @param connections what one client connection may take of the server
+ * @param newMachinesPerHour how many machines one agent token may create in an hour; 0 for any number
  */
 public record ServerConfig(
     String host,
@@ -36,7 +41,10 @@ public record ServerConfig(
     AuthConfig auth,
     Duration historyRetention,
     Duration auditRetention,
-    DbTimeouts dbTimeouts) {
+    DbTimeouts dbTimeouts,
+    TlsFiles tls,
+    ConnectionLimits connections,
+    int newMachinesPerHour) {
 
   /** A pool name and the regex of the machine ids that belong to it. */
   public record Pool(@JsonProperty("name") String name, @JsonProperty("regex") String regex) {
@@ -64,12 +72,15 @@ public record ServerConfig(
     if (auditRetention.isNegative() || auditRetention.isZero()) {
       throw new IllegalArgumentException("audit retention must be positive");
     }
+    if (newMachinesPerHour < 0) {
+      throw new IllegalArgumentException("new machines per hour must be 0 (no limit) or more");
+    }
   }
 
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 8000, "", Path.of("machineserver-data"),
         List.of(new Pool("Skia", ".*")), "machines.skia.org", Duration.ofSeconds(15), AuthConfig.NONE,
-        Duration.ofDays(90), Duration.ofDays(365), DbTimeouts.DEFAULTS);
+        Duration.ofDays(90), Duration.ofDays(365), DbTimeouts.DEFAULTS, null, ConnectionLimits.DEFAULTS, 1000);
   }
 
   public boolean embeddedDatabase() {
@@ -120,12 +131,24 @@ public record ServerConfig(
     return with(b -> b.dbTimeouts = v);
   }
 
+  public ServerConfig withTls(TlsFiles v) {
+    return with(b -> b.tls = v);
+  }
+
+  public ServerConfig withConnections(ConnectionLimits v) {
+    return with(b -> b.connections = v);
+  }
+
+  public ServerConfig withNewMachinesPerHour(int v) {
+    return with(b -> b.newMachinesPerHour = v);
+  }
+
   /** A copy with what {@code change} sets; the one place that lists every field. */
   private ServerConfig with(Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new ServerConfig(f.host, f.port, f.db, f.dataDir, f.pools, f.user, f.sseHeartbeat, f.auth,
-        f.historyRetention, f.auditRetention, f.dbTimeouts);
+        f.historyRetention, f.auditRetention, f.dbTimeouts, f.tls, f.connections, f.newMachinesPerHour);
   }
 
   private static final class Fields {
@@ -140,6 +163,9 @@ public record ServerConfig(
     Duration historyRetention;
     Duration auditRetention;
     DbTimeouts dbTimeouts;
+    TlsFiles tls;
+    ConnectionLimits connections;
+    int newMachinesPerHour;
 
     Fields(ServerConfig c) {
       host = c.host;
@@ -153,6 +179,9 @@ public record ServerConfig(
       historyRetention = c.historyRetention;
       auditRetention = c.auditRetention;
       dbTimeouts = c.dbTimeouts;
+      tls = c.tls;
+      connections = c.connections;
+      newMachinesPerHour = c.newMachinesPerHour;
     }
   }
 }

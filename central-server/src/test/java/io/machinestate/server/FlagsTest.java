@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.machinestate.server.http.ConnectionLimits;
 import io.machinestate.server.store.DbTimeouts;
+import io.machinestate.server.tls.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +43,27 @@ class FlagsTest {
     assertEquals(Duration.ofDays(365), c.auditRetention());
     assertEquals(new DbTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30)), c.dbTimeouts());
     assertFalse(c.auth().allowAnonymous());
+    assertNull(c.tls());
+    assertEquals(new ConnectionLimits(Duration.ofSeconds(20), Duration.ofSeconds(120), 30_000, 1_000), c.connections());
+    assertEquals(1000, c.newMachinesPerHour());
+  }
+
+  @Test
+  void tlsAndConnectionLimits() throws Exception {
+    Path yaml = yaml("tls-cert: /certs/tls.crt\nread-timeout-seconds: 5\nmax-connections-per-address: 0\n");
+    ServerConfig c = Flags.parse(new String[] {"--config", yaml.toString(), "--max-connections", "500"},
+        Map.of("MACHINESERVER_TLS_KEY", "/certs/tls.key", "MACHINESERVER_IDLE_TIMEOUT_SECONDS", "60",
+            "MACHINESERVER_MAX_NEW_MACHINES_PER_HOUR", "0")).config();
+    assertEquals(new TlsFiles(Path.of("/certs/tls.crt"), Path.of("/certs/tls.key")), c.tls());
+    assertEquals(new ConnectionLimits(Duration.ofSeconds(5), Duration.ofSeconds(60), 500, 0), c.connections());
+    assertEquals(0, c.newMachinesPerHour());
+    assertEquals("--tls-cert and --tls-key go together: give both or neither", refused("--tls-cert", "/c.crt"));
+    assertEquals("the idle timeout (10 s) must be at least the read timeout (20 s)",
+        refused("--idle-timeout-seconds", "10"));
+    assertEquals("max-connections: must be positive, not 0", refused("--max-connections", "0"));
+    assertEquals("max connections per address must be 0 (no limit) or more",
+        refused("--max-connections-per-address", "-1"));
+    assertEquals("new machines per hour must be 0 (no limit) or more", refused("--max-new-machines-per-hour=-5"));
   }
 
   @Test

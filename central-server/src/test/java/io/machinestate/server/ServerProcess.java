@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * kill it. Only processes it started are ever stopped, each by its PID.
  */
 public final class ServerProcess implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("central server listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("central server listening on https?://127\\.0\\.0\\.1:(\\d+)");
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();

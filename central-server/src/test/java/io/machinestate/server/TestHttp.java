@@ -6,23 +6,31 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
-/** A plain HTTP client for tests, on 127.0.0.1. */
+/** An HTTP (or HTTPS) client for tests, on 127.0.0.1. */
 public final class TestHttp {
   /** What came back. */
   public record Reply(int status, String body) {}
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   private final String base;
   private final String[] headers;
 
   public TestHttp(int port) {
-    this(port, new String[0]);
+    this("http://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), new String[0]);
   }
 
-  private TestHttp(int port, String[] headers) {
-    this.base = "http://127.0.0.1:" + port;
+  private TestHttp(String base, HttpClient client, String[] headers) {
+    this.base = base;
+    this.client = client;
     this.headers = headers;
+  }
+
+  /** A client of a server that serves HTTPS, trusting what {@code trust} trusts. */
+  public static TestHttp tls(int port, SSLContext trust) {
+    return new TestHttp("https://127.0.0.1:" + port,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust).build(), new String[0]);
   }
 
   /** The same client, sending {@code name: value} on every request. */
@@ -30,7 +38,7 @@ public final class TestHttp {
     String[] more = java.util.Arrays.copyOf(headers, headers.length + 2);
     more[headers.length] = name;
     more[headers.length + 1] = value;
-    return new TestHttp(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), more);
+    return new TestHttp(base, client, more);
   }
 
   public TestHttp withToken(String token) {

@@ -1,5 +1,7 @@
 package io.machinestate.server.auth;
 
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,6 +20,11 @@ public record AuthConfig(List<Token> tokens, Proxy proxy, boolean allowAnonymous
   /** True when any credential is configured; otherwise everything is open. */
   public boolean enabled() {
     return !tokens.isEmpty() || proxy != null;
+  }
+
+  /** Whether {@code address} is one the proxy's header is believed from. */
+  public boolean trusts(InetAddress address) {
+    return proxy != null && proxy.trusted().stream().anyMatch(c -> c.contains(address));
   }
 
   /**
@@ -48,11 +55,16 @@ public record AuthConfig(List<Token> tokens, Proxy proxy, boolean allowAnonymous
   /**
    * An authenticating proxy (such as Google's IAP) in front of the server.
    *
-   * @param header carries the operator's email; a {@code accounts.google.com:} style prefix is dropped
+   * @param header carries the operator's email, once, optionally after {@code accounts.google.com:}
    * @param trusted addresses (CIDR) the header is believed from
    * @param editors emails that may act; every other email may read
+   * @param iap when set, the email is believed only with a valid IAP assertion for it
    */
-  public record Proxy(String header, List<Cidr> trusted, List<String> editors) {
+  public record Proxy(String header, List<Cidr> trusted, List<String> editors, Iap iap) {
+    public Proxy(String header, List<Cidr> trusted, List<String> editors) {
+      this(header, trusted, editors, null);
+    }
+
     public Proxy {
       if (header == null || header.isBlank()) {
         throw new IllegalArgumentException("proxy: header is required");
@@ -62,6 +74,20 @@ public record AuthConfig(List<Token> tokens, Proxy proxy, boolean allowAnonymous
       }
       trusted = List.copyOf(trusted);
       editors = editors == null ? List.of() : List.copyOf(editors);
+    }
+  }
+
+  /**
+   * Google IAP's signed assertion, checked as well as the email header.
+   *
+   * @param keys IAP's public keys, a JWK set file
+   * @param audience {@code /projects/NUMBER/global/backendServices/ID}, the backend service's
+   */
+  public record Iap(Path keys, String audience) {
+    public Iap {
+      if (keys == null || audience == null || audience.isBlank()) {
+        throw new IllegalArgumentException("proxy.iap needs keys (a JWK set file) and audience");
+      }
     }
   }
 }

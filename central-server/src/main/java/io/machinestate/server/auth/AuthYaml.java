@@ -33,13 +33,21 @@ public final class AuthYaml {
     AuthConfig.Proxy proxy = null;
     JsonNode p = auth.path("proxy");
     if (!p.isMissingNode() && !p.isNull()) {
-      keys(file, "auth.proxy", p, Set.of("header", "trusted", "editors"));
+      keys(file, "auth.proxy", p, Set.of("header", "trusted", "editors", "iap"));
+      JsonNode iapNode = p.path("iap");
+      boolean hasIap = !iapNode.isMissingNode() && !iapNode.isNull();
+      if (hasIap) {
+        keys(file, "auth.proxy.iap", iapNode, Set.of("keys", "audience"));
+      }
       try {
+        AuthConfig.Iap iap = !hasIap ? null : new AuthConfig.Iap(
+            iapNode.hasNonNull("keys") ? file.resolveSibling(iapNode.get("keys").asText()) : null,
+            iapNode.path("audience").asText(null));
         List<Cidr> trusted = new ArrayList<>();
         p.path("trusted").forEach(c -> trusted.add(Cidr.parse(c.asText())));
         List<String> editors = new ArrayList<>();
         p.path("editors").forEach(e -> editors.add(e.asText()));
-        proxy = new AuthConfig.Proxy(p.path("header").asText(null), trusted, editors);
+        proxy = new AuthConfig.Proxy(p.path("header").asText(null), trusted, editors, iap);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ": auth.proxy: " + e.getMessage());
       }

@@ -8,15 +8,19 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.machinestate.protocol.Paths;
+import io.machinestate.server.http.LogText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -31,12 +35,20 @@ public final class Authenticator implements Filter {
   /** People act on the fleet through their role, never as a machine. */
   private static final Pattern NO_MACHINES = Pattern.compile("");
 
+  /** What IAP sends: an optional {@code accounts.google.com:} and one plain address. */
+  private static final Pattern PROXY_EMAIL =
+      Pattern.compile("(?:accounts\\.google\\.com:)?([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+)");
+
   private final AuthConfig config;
   private final FailureThrottle throttle;
+  /** Null unless the proxy is IAP and its assertions are to be checked. */
+  private final IapAssertion iap;
 
-  public Authenticator(AuthConfig config, FailureThrottle throttle) {
+  public Authenticator(AuthConfig config, FailureThrottle throttle, Clock clock) {
     this.config = config;
     this.throttle = throttle;
+    this.iap = config.proxy() == null || config.proxy().iap() == null ? null
+        : new IapAssertion(config.proxy().iap(), clock);
   }
 
   @Override
@@ -50,7 +62,7 @@ public final class Authenticator implements Filter {
     if (principal.isEmpty()) {
       String address = remoteAddress(req).map(InetAddress::getHostAddress).orElse("unknown");
       boolean presented = req.headers().contains(HeaderNames.AUTHORIZATION);
-      LOG.warning("rejected " + req.prologue().method() + " " + path + " from " + address
+      LOG.warning("rejected " + LogText.request(req) + " from " + address
           + (presented ? ": invalid credentials" : ": no credentials"));
       if (presented) {
         sleep(throttle.failed(address)); // only guesses are slowed down, not clients that sent nothing
@@ -77,15 +89,41 @@ public final class Authenticator implements Filter {
     AuthConfig.Proxy proxy = config.proxy();
     if (proxy != null) {
       Optional<InetAddress> from = remoteAddress(req);
-      Optional<String> email = req.headers().first(HeaderNames.create(proxy.header()));
-      if (email.isPresent() && from.isPresent() && proxy.trusted().stream().anyMatch(c -> c.contains(from.get()))) {
-        String user = email.get().substring(email.get().lastIndexOf(':') + 1).trim();
-        if (!user.isEmpty()) {
-          return Optional.of(new Principal(user, proxy.editors().contains(user) ? Role.EDITOR : Role.VIEWER, NO_MACHINES));
-        }
+      if (from.isPresent() && config.trusts(from.get())) {
+        return proxyUser(req, proxy).map(user ->
+            new Principal(user, proxy.editors().contains(user) ? Role.EDITOR : Role.VIEWER, NO_MACHINES));
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The email in the proxy's header, when the header is there exactly once and holds exactly one
+   * address, with or without the {@code accounts.google.com:} prefix. Anything else (two headers,
+   * a list, another prefix, spaces) is not what the proxy sends, so it names no one.
+   */
+  private Optional<String> proxyUser(RoutingRequest req, AuthConfig.Proxy proxy) {
+    Optional<String> value = once(req, proxy.header());
+    Matcher m = PROXY_EMAIL.matcher(value.orElse(""));
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    String user = m.group(1);
+    if (iap != null) {
+      IapAssertion.Result verified = iap.verify(once(req, IapAssertion.HEADER).orElse(""));
+      if (!user.equals(verified.email())) {
+        LOG.warning("refused " + proxy.header() + " " + LogText.of(user) + ": " + (verified.problem() != null
+            ? "IAP assertion: " + verified.problem() : "the IAP assertion names " + LogText.of(verified.email())));
+        return Optional.empty();
+      }
+    }
+    return Optional.of(user);
+  }
+
+  /** The header's value when it is there exactly once. */
+  private static Optional<String> once(RoutingRequest req, String header) {
+    List<String> values = req.headers().all(HeaderNames.create(header), List::of);
+    return values.size() == 1 ? Optional.of(values.getFirst()) : Optional.empty();
   }
 
   /** Compares the token's hash with every configured hash, in constant time and without early exit. */

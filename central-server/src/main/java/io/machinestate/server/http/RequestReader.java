@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.machinestate.protocol.MachineIds;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 public final class RequestReader {
   /** Larger bodies are refused with 413: a Description is a few KiB, an Event a few tens. */
   public static final int MAX_BODY_BYTES = 1 << 20;
-
   private final ObjectMapper json;
 
   /**
@@ -85,13 +85,19 @@ public final class RequestReader {
       if (bytes.length > MAX_BODY_BYTES) {
         throw tooLarge();
       }
+      ConnectionGuard.bodyRead(req);
       return bytes;
     } catch (IOException | RuntimeException e) {
       if (e instanceof HttpException h) {
         throw h;
       }
-      // Helidon refuses bodies past the listener's maximum while they are read.
-      if (req.headers().contentLength().orElse(0) > MAX_BODY_BYTES || String.valueOf(e.getMessage()).contains("payload")) {
+      if (e instanceof UncheckedIOException || e instanceof IOException) {
+        // the connection is gone: the client left (not worth a line, as with an SSE follower leaving)
+        // or ConnectionGuard cut it (and said so); as an I/O error, Helidon closes it without a stack trace
+        throw e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
+      }
+      // Helidon refuses a chunked body past the listener's maximum as it reads it, with no message
+      if (e instanceof RequestException r && r.status() == Status.REQUEST_ENTITY_TOO_LARGE_413) {
         throw tooLarge();
       }
       throw new HttpException("cannot read request body: " + e.getMessage(), Status.BAD_REQUEST_400);

@@ -10,6 +10,7 @@ import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Event;
 import io.machinestate.protocol.Paths;
 import io.machinestate.server.auth.Principal;
+import io.machinestate.server.http.LogText;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
 import io.machinestate.server.metrics.Metrics;
@@ -22,7 +23,10 @@ import io.machinestate.server.store.Store;
 import io.machinestate.server.store.Versioned;
 import io.machinestate.server.store.StoreUnavailableException;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -41,9 +45,11 @@ public final class MachineService implements HttpService {
   private final Clock clock;
   private final RequestReader requests;
   private final Responses responses;
+  private final NewMachineQuota quota;
 
+  /** @param newMachinesPerHour how many machines one agent token may create in an hour; 0 for any number */
   public MachineService(Store store, Processor processor, DescriptionFeed feed, SseStream sse,
-      Metrics metrics, Clock clock, RequestReader requests, Responses responses) {
+      Metrics metrics, Clock clock, RequestReader requests, Responses responses, int newMachinesPerHour) {
     this.store = store;
     this.processor = processor;
     this.feed = feed;
@@ -52,6 +58,7 @@ public final class MachineService implements HttpService {
     this.clock = clock;
     this.requests = requests;
     this.responses = responses;
+    this.quota = new NewMachineQuota(newMachinesPerHour, clock);
   }
 
   @Override
@@ -69,22 +76,34 @@ public final class MachineService implements HttpService {
     principal.require(principal.mayPostEvent(id), "post events for " + id);
     if (!Event.RAW_STATE.equals(event.type())) {
       metrics.unknownEventType();
-      LOG.warning("ignored event of unknown type \"" + event.type() + "\" from " + id);
+      LOG.warning("ignored event of unknown type \"" + LogText.of(event.type()) + "\" from " + id);
       res.send();
       return;
     }
     AtomicReference<Description> before = new AtomicReference<>();
+    AtomicReference<List<String>> leftOut = new AtomicReference<>();
+    UnaryOperator<Description> fn = previous -> {
+      before.set(previous);
+      MachineLimits.Limited limited = MachineLimits.apply(processor.process(previous, event, clock.instant()));
+      leftOut.set(limited.reasons());
+      return limited.description();
+    };
     Description after;
     try {
-      after = store.update(id, Change.by(principal.name()), previous -> {
-        before.set(previous);
-        return processor.process(previous, event, clock.instant());
-      });
+      // the usual case, an existing machine, costs one transaction; only a new one is counted first
+      Optional<Description> existing = store.updateExisting(id, Change.by(principal.name()), fn);
+      if (existing.isEmpty()) {
+        quota.admit(principal, id);
+      }
+      after = existing.isPresent() ? existing.get() : store.update(id, Change.by(principal.name()), fn);
     } catch (StoreUnavailableException | AmbiguousCommitException e) {
       metrics.failedUpdate();
       throw e;
     }
     metrics.eventProcessed();
+    if (!leftOut.get().isEmpty()) {
+      LOG.warning("event from " + id + " is over the limits: " + String.join("; ", leftOut.get()));
+    }
     logTransitions(id, before.get(), after);
     res.send();
   }

@@ -3,6 +3,7 @@ package io.machinestate.server.metrics;
 import com.sun.management.OperatingSystemMXBean;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Times;
+import io.machinestate.server.machine.MachineLimits;
 import io.machinestate.server.store.ChangeSink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -142,7 +143,8 @@ public final class Metrics implements ChangeSink {
 
     synchronized void update(Description d) {
       current = d;
-      Map<String, Double> temps = d.temperature() == null ? Map.of() : d.temperature();
+      // Descriptions are limited when written; this also holds for ones stored before the limits
+      Map<String, Double> temps = d.temperature() == null ? Map.of() : MachineLimits.sensors(d.temperature());
       temperatures.entrySet().removeIf(e -> {
         if (temps.containsKey(e.getKey())) {
           return false;

@@ -14,6 +14,7 @@ import io.machinestate.protocol.Requests.SetNoteRequest;
 import io.machinestate.protocol.Requests.SupplyChromeOSRequest;
 import io.machinestate.protocol.Times;
 import io.machinestate.server.auth.Principal;
+import io.machinestate.server.http.LogText;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
 import io.machinestate.server.store.Change;
@@ -108,7 +109,7 @@ public final class OperatorService implements HttpService {
     if (!store.delete(id, Change.audited(principal.name(), "delete_machine", ""))) {
       throw unknown(id);
     }
-    LOG.info(principal.name() + " deleted machine " + id);
+    LOG.info(LogText.of(principal.name()) + " deleted machine " + id);
     res.send();
   }
 
@@ -155,7 +156,7 @@ public final class OperatorService implements HttpService {
     Description d = store.updateExisting(id, Change.audited(user, name, body),
             previous -> action.apply(previous, user, clock.instant()))
         .orElseThrow(() -> unknown(id));
-    LOG.info(user + " did " + name + " on " + id);
+    LOG.info(LogText.of(user) + " did " + name + " on " + id);
     responses.json(res, d);
   }
 

@@ -9,22 +9,32 @@ import io.machinestate.protocol.Paths;
 import io.machinestate.server.TestEvents;
 import io.machinestate.server.CentralServer;
 import io.machinestate.server.ServerConfig;
+import io.machinestate.server.RawHttp;
+import io.machinestate.server.TestCa;
 import io.machinestate.server.TestHttp;
 import io.machinestate.testing.LogRecorder;
 import io.machinestate.server.store.Change;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every role against every endpoint, over real HTTP. */
+/** Every role against every endpoint, over real HTTP and over HTTPS. */
+@ParameterizedClass(name = "tls: {0}")
+@ValueSource(booleans = {false, true})
 class AccessTest {
   static final String A = "skia-agent-a";
   static final String B = "skia-agent-b";
@@ -36,10 +46,24 @@ class AccessTest {
   static Path dataDir;
   static CentralServer server;
   static LogRecorder logs;
+  /** Trusts the server's certificate, when it serves HTTPS; null when it serves HTTP. */
+  static SSLContext trust;
 
-  @BeforeAll
-  static void start() throws Exception {
+  @Parameter
+  boolean tls;
+
+  @BeforeParameterizedClassInvocation
+  static void start(boolean tls) throws Exception {
     logs = LogRecorder.start();
+    Path dir = Files.createDirectories(dataDir.resolve(tls ? "tls" : "plain"));
+    ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("db"));
+    if (tls) {
+      TestCa ca = new TestCa(dir);
+      config = config.withTls(ca.issue(null));
+      trust = ca.clientContext();
+    } else {
+      trust = null;
+    }
     List<AuthConfig.Token> tokens = List.of(
         token("viewer", Role.VIEWER, null),
         token("editor", Role.EDITOR, null),
@@ -48,14 +72,14 @@ class AccessTest {
     // the proxy is trusted only from 10.0.0.0/8, so the header sent from 127.0.0.1 must be ignored
     AuthConfig auth = new AuthConfig(tokens, new AuthConfig.Proxy("X-Email", List.of(Cidr.parse("10.0.0.0/8")),
         List.of("boss@example.com")), false);
-    server = CentralServer.start(ServerConfig.defaults().withPort(0).withDataDir(dataDir).withAuth(auth));
+    server = CentralServer.start(config.withAuth(auth));
     TestHttp agent = http("agent");
     assertEquals(200, agent.post(Paths.MACHINE_EVENT, TestEvents.android(A)).status());
     server.store().update(B, Change.by("test"), d -> d); // no token here may speak for B
     assertEquals(200, http("editor").get(Paths.withId(Paths.MACHINE_DESCRIPTION, B)).status());
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     server.close();
     logs.close();
@@ -66,7 +90,12 @@ class AccessTest {
   }
 
   static TestHttp http(String role) {
-    return new TestHttp(server.port()).withToken(TOKENS.get(role));
+    return client().withToken(TOKENS.get(role));
+  }
+
+  /** A client without credentials, speaking HTTPS when the server does. */
+  static TestHttp client() {
+    return trust == null ? new TestHttp(server.port()) : TestHttp.tls(server.port(), trust);
   }
 
   /** One request of the matrix, and the roles that may make it. */
@@ -122,7 +151,7 @@ class AccessTest {
           wrong.add(role + " " + call.method() + " " + call.path() + " -> " + status);
         }
       }
-      int anonymous = call.send(new TestHttp(server.port())).status();
+      int anonymous = call.send(client()).status();
       if (anonymous != 401) {
         wrong.add("no credentials " + call.method() + " " + call.path() + " -> " + anonymous);
       }
@@ -133,18 +162,30 @@ class AccessTest {
   @Test
   void agentCannotFollowAnotherMachine() {
     assertEquals(403, http("agent").get(Paths.machineSse(B)).status());
-    assertEquals(401, new TestHttp(server.port()).get(Paths.machineSse(A)).status());
+    assertEquals(401, client().get(Paths.machineSse(A)).status());
+  }
+
+  @Test
+  void plainHttpIsAnsweredOnlyWithoutTls() throws Exception {
+    try (RawHttp plain = new RawHttp(server.port())) {
+      plain.send("GET " + Paths.HEALTHZ + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      if (tls) {
+        assertTrue(plain.closedWithin(Duration.ofSeconds(5)), "an HTTPS server answered plain HTTP");
+      } else {
+        assertEquals(200, plain.status());
+      }
+    }
   }
 
   @Test
   void probesNeedNoCredentials() {
-    assertEquals(200, new TestHttp(server.port()).get(Paths.HEALTHZ).status());
-    assertEquals(200, new TestHttp(server.port()).get(Paths.METRICS).status());
+    assertEquals(200, client().get(Paths.HEALTHZ).status());
+    assertEquals(200, client().get(Paths.METRICS).status());
   }
 
   @Test
   void proxyHeaderFromAnUntrustedAddressIsIgnored() {
-    TestHttp spoofed = new TestHttp(server.port()).withHeader("X-Email", "boss@example.com");
+    TestHttp spoofed = client().withHeader("X-Email", "boss@example.com");
     assertEquals(401, spoofed.post(Paths.TOGGLE_MODE + A).status());
     assertEquals(401, spoofed.get(Paths.MACHINES).status());
   }
@@ -152,10 +193,10 @@ class AccessTest {
   @Test
   void badTokensAre401AndNeverLoggedOrEchoed() {
     String wrong = "definitely-not-a-token-" + Tokens.newToken();
-    TestHttp.Reply reply = new TestHttp(server.port()).withToken(wrong).get(Paths.MACHINES);
+    TestHttp.Reply reply = client().withToken(wrong).get(Paths.MACHINES);
     assertEquals(401, reply.status());
     assertFalse(reply.body().contains(wrong));
-    assertEquals(401, new TestHttp(server.port()).withHeader("Authorization", "Basic " + wrong)
+    assertEquals(401, client().withHeader("Authorization", "Basic " + wrong)
         .get(Paths.MACHINES).status());
     TestHttp.Reply forbidden = http("agent").post(Paths.TOGGLE_MODE + A);
     assertEquals(403, forbidden.status());

@@ -113,4 +113,20 @@ class AuthPartsTest {
     assertFalse(agent.matcher("skia-10").matches());
     assertTrue(c.tokens().get(1).machines().matcher("skia-rpi-007").matches());
   }
+
+  @Test
+  void iapKeysAreFoundBesideTheFile() throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    AuthConfig c = AuthYaml.parse(Path.of("/etc/machineserver/server.yaml"), yaml.readTree("""
+        proxy:
+          header: X-Goog-Authenticated-User-Email
+          trusted: [35.191.0.0/16]
+          iap: {keys: iap-keys.json, audience: /projects/1/global/backendServices/2}
+        """), false);
+    assertEquals(new AuthConfig.Iap(Path.of("/etc/machineserver/iap-keys.json"), "/projects/1/global/backendServices/2"),
+        c.proxy().iap());
+    var e = assertThrows(IllegalArgumentException.class, () -> AuthYaml.parse(Path.of("server.yaml"),
+        yaml.readTree("proxy: {header: X-Email, trusted: [10.0.0.0/8], iap: {keys: k.json}}\n"), false));
+    assertEquals("server.yaml: auth.proxy: proxy.iap needs keys (a JWK set file) and audience", e.getMessage());
+  }
 }
