@@ -8,18 +8,23 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throwaway certificate authority made with the JDK's keytool, and a server certificate it
- * signed for 127.0.0.1 and localhost, to test TLS over real sockets. Shared by every module's
+ * signed for 127.0.0.1 and localhost, to test TLS over real sockets, on both sides: as a JDK
+ * HTTPS server the agents talk to, and as PEM files the central server serves. Shared by every module's
  * tests through this module's test jar.
  */
 public final class TestCa {
@@ -28,6 +33,7 @@ public final class TestCa {
   private final Path dir;
   private final Path keystore;
   private final Path caPem;
+  private int issued;
 
   private TestCa(Path dir, Path keystore, Path caPem) {
     this.dir = dir;
@@ -60,6 +66,38 @@ public final class TestCa {
     return otherPem;
   }
 
+  /**
+   * Writes a new server certificate for 127.0.0.1 and localhost, signed by the CA, and its key as
+   * PEM files (the key PKCS#8, as cert-manager writes it when asked to), over any already there.
+   */
+  public void issueServer(Path cert, Path key) throws IOException, InterruptedException {
+    String alias = "server" + (++issued);
+    keytool(keystore, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-dname", "CN=localhost", "-signer", "ca",
+        "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth", "-validity", "2");
+    keytool(keystore, "-exportcert", "-rfc", "-alias", alias, "-file", dir.resolve(alias + ".pem").toString());
+    Files.copy(dir.resolve(alias + ".pem"), cert, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      byte[] pkcs8 = load(keystore).getKey(alias, PASSWORD.toCharArray()).getEncoded();
+      Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+          + "\n-----END PRIVATE KEY-----\n");
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read the key of " + alias, e);
+    }
+  }
+
+  /** A client context that trusts this CA only. */
+  public SSLContext clientContext() throws IOException, GeneralSecurityException {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", load(keystore).getCertificate("ca"));
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
   /** An HTTPS server on 127.0.0.1 with the certificate the CA signed, not yet started. */
   public HttpsServer httpsServer(String path, HttpHandler handler) throws IOException {
     HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -79,10 +117,7 @@ public final class TestCa {
   }
 
   private SSLContext serverContext() throws IOException, GeneralSecurityException {
-    KeyStore all = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keystore)) {
-      all.load(in, PASSWORD.toCharArray());
-    }
+    KeyStore all = load(keystore);
     // Only the server's key: with the CA's beside it, the server could present either.
     KeyStore server = KeyStore.getInstance("PKCS12");
     server.load(null, null);
@@ -93,6 +128,14 @@ public final class TestCa {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), null, null);
     return context;
+  }
+
+  private static KeyStore load(Path keystore) throws IOException, GeneralSecurityException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      store.load(in, PASSWORD.toCharArray());
+    }
+    return store;
   }
 
   private static void keytool(Path keystore, String... args) throws IOException, InterruptedException {

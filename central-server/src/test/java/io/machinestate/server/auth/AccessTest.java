@@ -10,7 +10,8 @@ import io.machinestate.server.TestEvents;
 import io.machinestate.server.CentralServer;
 import io.machinestate.server.ServerConfig;
 import io.machinestate.server.RawHttp;
-import io.machinestate.server.TestCa;
+import io.machinestate.server.tls.ServerCertificates;
+import io.machinestate.testing.TestCa;
 import io.machinestate.server.TestHttp;
 import io.machinestate.testing.LogRecorder;
 import io.machinestate.server.store.Change;
@@ -58,8 +59,8 @@ class AccessTest {
     Path dir = Files.createDirectories(dataDir.resolve(tls ? "tls" : "plain"));
     ServerConfig config = ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("db"));
     if (tls) {
-      TestCa ca = new TestCa(dir);
-      config = config.withTls(ca.issue(null));
+      TestCa ca = TestCa.create(dir);
+      config = config.withTls(ServerCertificates.issue(ca, dir));
       trust = ca.clientContext();
     } else {
       trust = null;

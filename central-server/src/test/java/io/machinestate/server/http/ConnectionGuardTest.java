@@ -12,7 +12,8 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.machinestate.protocol.Json;
 import io.machinestate.server.RawHttp;
-import io.machinestate.server.TestCa;
+import io.machinestate.server.tls.ServerCertificates;
+import io.machinestate.testing.TestCa;
 import io.machinestate.testing.LogRecorder;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -155,8 +156,8 @@ class ConnectionGuardTest {
 
   @Test
   void anSseFollowerOverTlsStaysAndASlowHandshakeIsCut(@TempDir Path dir) throws Exception {
-    TestCa ca = new TestCa(dir);
-    serve(a -> true, ca.issue(null).read());
+    TestCa ca = TestCa.create(dir);
+    serve(a -> true, ServerCertificates.issue(ca, dir).read());
     try (RawHttp follower = new RawHttp(ca.clientContext().getSocketFactory().createSocket("127.0.0.1", server.port()));
         RawHttp silent = new RawHttp(server.port())) {
       follower.send("GET /sse HTTP/1.1\r\nHost: x\r\n\r\n");
