@@ -109,10 +109,12 @@ async function read(body, onEvent) {
       return;
     }
     buffer += value;
+    let start = 0;
     let nl;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl).replace(/\r$/, '');
-      buffer = buffer.slice(nl + 1);
+    // one pass over the chunk: a snapshot of the fleet comes in chunks of thousands of lines
+    while ((nl = buffer.indexOf('\n', start)) >= 0) {
+      const line = buffer.slice(start, buffer[nl - 1] === '\r' ? nl - 1 : nl);
+      start = nl + 1;
       if (line === '') {
         if (data.length) {
           onEvent(type || 'message', data.join('\n'), id);
@@ -129,5 +131,6 @@ async function read(body, onEvent) {
         else if (field === 'id') id = v;
       }
     }
+    buffer = buffer.slice(start);
   }
 }

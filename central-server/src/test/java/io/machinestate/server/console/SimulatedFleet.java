@@ -82,40 +82,43 @@ final class SimulatedFleet {
     return new Event.Android(getprop, battery1, "", uptime);
   }
 
-  /** Posts {@code size} machines' events through {@code agent}, then the operators' doings through {@code http}. */
+  /** Posts each machine's event through {@code agent}, then the operators' doings through {@code http}. */
   static void populate(TestHttp agent, TestHttp http, int size) throws Exception {
-    try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
-      List<Future<?>> posted = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      List<Future<?>> machines = new ArrayList<>();
       for (int i = 0; i < size; i++) {
         int m = i;
-        posted.add(pool.submit(() -> check(agent.post(Paths.MACHINE_EVENT, event(m)), id(m))));
+        machines.add(pool.submit(() -> {
+          send(agent, Paths.MACHINE_EVENT, event(m), id(m));
+          operate(http, m);
+          return null;
+        }));
       }
-      for (Future<?> f : posted) {
+      for (Future<?> f : machines) {
         f.get();
       }
-      List<String> chromeos = new ArrayList<>();
-      for (int i = 0; i < size; i++) {
-        String id = id(i);
-        if (i % 10 == 5) {
-          chromeos.add(id);
-          check(http.post(Paths.withId(Paths.SET_ATTACHED_DEVICE, id), "{\"AttachedDevice\":\"ssh\"}"), id);
-          check(http.post(Paths.withId(Paths.SUPPLY_CHROMEOS, id), "{\"SSHUserIP\":\"root@" + id
-              + "\",\"SuppliedDimensions\":{\"gpu\":[\"MaliG52\"],\"cpu\":[\"arm64\"]}}"), id);
-        } else if (i % 10 < 4) {
-          check(http.post(Paths.withId(Paths.SET_ATTACHED_DEVICE, id), "{\"AttachedDevice\":\"adb\"}"), id);
-        } else if (i % 10 == 4) {
-          check(http.post(Paths.withId(Paths.SET_ATTACHED_DEVICE, id), "{\"AttachedDevice\":\"ios\"}"), id);
-        }
-        if (i % 23 == 7) {
-          check(http.post(Paths.withId(Paths.TOGGLE_MODE, id), "{}"), id);
-        }
-        if (i % 29 == 11) {
-          check(http.post(Paths.withId(Paths.TOGGLE_POWERCYCLE, id), "{}"), id);
-        }
-        if (i % 31 == 3) {
-          check(http.post(Paths.withId(Paths.SET_NOTE, id), "{\"Message\":\"USB hub flaky, see b/" + (310000 + i) + "\"}"), id);
-        }
-      }
+    }
+  }
+
+  private static void operate(TestHttp http, int i) throws InterruptedException {
+    String id = id(i);
+    if (i % 10 == 5) {
+      send(http, Paths.withId(Paths.SET_ATTACHED_DEVICE, id), "{\"AttachedDevice\":\"ssh\"}", id);
+      send(http, Paths.withId(Paths.SUPPLY_CHROMEOS, id), "{\"SSHUserIP\":\"root@" + id
+          + "\",\"SuppliedDimensions\":{\"gpu\":[\"MaliG52\"],\"cpu\":[\"arm64\"]}}", id);
+    } else if (i % 10 < 4) {
+      send(http, Paths.withId(Paths.SET_ATTACHED_DEVICE, id), "{\"AttachedDevice\":\"adb\"}", id);
+    } else if (i % 10 == 4) {
+      send(http, Paths.withId(Paths.SET_ATTACHED_DEVICE, id), "{\"AttachedDevice\":\"ios\"}", id);
+    }
+    if (i % 23 == 7) {
+      send(http, Paths.withId(Paths.TOGGLE_MODE, id), "{}", id);
+    }
+    if (i % 29 == 11) {
+      send(http, Paths.withId(Paths.TOGGLE_POWERCYCLE, id), "{}", id);
+    }
+    if (i % 31 == 3) {
+      send(http, Paths.withId(Paths.SET_NOTE, id), "{\"Message\":\"USB hub flaky, see b/" + (310000 + i) + "\"}", id);
     }
   }
 
@@ -138,6 +141,16 @@ final class SimulatedFleet {
       Instant then = Instant.now().minus(ago.multipliedBy(1 + i % 5));
       store.updateExisting(id(i), Change.by("simulation"), d -> d.toBuilder().lastUpdated(then).build());
     }
+  }
+
+  /** Posts as agents do: a 503 (nothing written) is retried after a pause. */
+  private static void send(TestHttp http, String path, String body, String id) throws InterruptedException {
+    TestHttp.Reply reply = http.post(path, body);
+    for (int attempt = 1; reply.status() == 503 && attempt < 5; attempt++) {
+      Thread.sleep(200L * attempt);
+      reply = http.post(path, body);
+    }
+    check(reply, id);
   }
 
   private static void check(TestHttp.Reply reply, String id) {
