@@ -16,7 +16,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Starts a server on a fresh embedded database, fills it with a {@link SimulatedFleet}, opens the
- * console in headless chromium and either saves a screenshot or measures sorting and filtering:
+ * console in headless chromium and either saves screenshots (the table, and FILE-panel.png with a
+ * machine's panel open) or measures sorting and filtering:
  * <pre>
  *   ./dev console screenshot 300 docs/console.png
  *   ./dev console measure 10000
@@ -79,8 +80,16 @@ public final class ConsoleShowcase {
     browser.findElement(By.cssSelector("th[data-key='lastseen']")).click();
     Thread.sleep(500);
     Files.createDirectories(file.toAbsolutePath().getParent());
+    save(browser, file);
+    // and a machine's panel: a ChromeOS device, with its forms, history and audit entries
+    browser.findElement(By.cssSelector("#rows tr[data-id^='skia-chromeos-'] button[data-action='open']")).click();
+    Thread.sleep(1000);
+    save(browser, Path.of(file.toString().replaceFirst("\\.png$", "") + "-panel.png"));
+  }
+
+  private static void save(ChromeDriver browser, Path file) throws Exception {
     Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
-    System.out.println("saved " + file);
+    System.out.println("saved " + file.toAbsolutePath());
   }
 
   /**
