@@ -48,19 +48,25 @@ function layout() {
 }
 
 let scheduled = false;
-/** Renders at most five times a second, however fast changes stream in. */
+let renderMs = 0;
+/**
+ * Renders at most five times a second, however fast changes stream in, and with a large fleet
+ * (10,000 machines change ~330 times a second) leaves the browser four times the last render's
+ * time in between, so a page open all day stays light.
+ */
 function schedule() {
   if (!scheduled) {
     scheduled = true;
     setTimeout(() => {
       scheduled = false;
       render();
-    }, 200);
+    }, Math.max(200, 4 * renderMs));
   }
 }
 
 function render() {
   if (!fleet.changed) return;
+  const started = performance.now();
   fleet.changed = false;
   const column = COLUMNS.find((c) => c.key === state.sort.key);
   const rows = fleet.view(state.terms, column && column.sort, state.sort.descending);
@@ -72,6 +78,7 @@ function render() {
     item('maintenance', c.maintenance, true), item('recovering', c.recovering, true),
     item('quarantined', c.quarantined, true), item('power cycles pending', c.powercycle, true),
   ].join('');
+  renderMs = performance.now() - started;
 }
 
 function message(id, text, error) {

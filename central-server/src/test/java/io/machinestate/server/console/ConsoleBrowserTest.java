@@ -87,6 +87,7 @@ class ConsoleBrowserTest {
 
   static void waitFor(java.util.function.BooleanSupplier condition) {
     new WebDriverWait(browser, Duration.ofSeconds(10))
+        .pollingEvery(Duration.ofMillis(50))
         .ignoring(StaleElementReferenceException.class) // a row is built again when its machine changes
         .until(d -> condition.getAsBoolean());
   }
