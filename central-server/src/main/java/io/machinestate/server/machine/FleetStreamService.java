@@ -10,7 +10,6 @@ import io.machinestate.server.http.Responses;
 import io.machinestate.server.sse.Mailbox;
 import io.machinestate.server.sse.SseStream;
 import io.machinestate.server.store.Store;
-import java.util.Map;
 
 /**
  * The fleet's SSE stream, for the console and other viewers: every machine's Description (id: its
@@ -56,11 +55,11 @@ public final class FleetStreamService implements HttpService {
   }
 
   private SseStream.Message message(FleetMessage m) {
-    String version = Long.toString(m.version());
+    String data = m.data(responses::string);
     return switch (m.kind()) {
-      case CHANGED -> new SseStream.Message("", version, responses.string(m.description()));
-      case DELETED -> new SseStream.Message("deleted", version, responses.string(Map.of("MachineID", m.machineId())));
-      case SYNCED -> new SseStream.Message("synced", null, "{}");
+      case CHANGED -> new SseStream.Message("", Long.toString(m.version()), data);
+      case DELETED -> new SseStream.Message("deleted", Long.toString(m.version()), data);
+      case SYNCED -> new SseStream.Message("synced", null, data);
     };
   }
 }
