@@ -11,15 +11,18 @@ import io.machinestate.server.audit.AuditService;
 import io.machinestate.server.auth.Authenticator;
 import io.machinestate.server.auth.FailureThrottle;
 import io.machinestate.server.auth.LoginStatusService;
+import io.machinestate.server.console.ConsoleService;
 import io.machinestate.server.embedded.EmbeddedPostgres;
 import io.machinestate.server.http.ConnectionGuard;
 import io.machinestate.server.http.ErrorHandlers;
 import io.machinestate.server.http.RequestReader;
 import io.machinestate.server.http.Responses;
 import io.machinestate.server.machine.DescriptionFeed;
+import io.machinestate.server.machine.FleetStreamService;
 import io.machinestate.server.machine.MachineService;
 import io.machinestate.server.metrics.Metrics;
 import io.machinestate.server.metrics.MetricsService;
+import io.machinestate.server.operator.CrossSiteFilter;
 import io.machinestate.server.operator.OperatorService;
 import io.machinestate.server.powercycle.PowerCycleFeed;
 import io.machinestate.server.powercycle.PowerCycleService;
@@ -95,13 +98,16 @@ public final class CentralServer implements AutoCloseable {
     HttpRouting.Builder routing = HttpRouting.builder()
         .addFilter(guard)
         .addFilter(new Authenticator(config.auth(), new FailureThrottle(clock), clock))
+        .addFilter(new CrossSiteFilter())
         .register(new MachineService(store, new Processor(config.user()), descriptions, sse, metrics, clock,
             requests, responses, config.newMachinesPerHour()))
+        .register(new FleetStreamService(store, descriptions, sse, responses))
         .register(new OperatorService(store, clock, requests, responses))
         .register(new PowerCycleService(store, powerCycles, sse, requests, responses))
         .register(new AuditService(journal, responses))
         .register(new LoginStatusService(responses))
-        .register(new MetricsService(metrics, store));
+        .register(new MetricsService(metrics, store))
+        .register(new ConsoleService());
     ErrorHandlers.register(routing);
 
     WebServerConfig.Builder listener = WebServer.builder()

@@ -12,6 +12,11 @@ public final class Paths {
   /** Takes the machine id in the {@code stream} query parameter. */
   public static final String MACHINE_SSE = "/json/v1/machine/sse/description/updated";
   public static final String SSE_STREAM_PARAM = "stream";
+  /**
+   * New: an SSE stream of every machine's Description for viewers: a snapshot of the fleet, an
+   * {@code event: synced} message, then every change; deletions as {@code event: deleted}.
+   */
+  public static final String DESCRIPTIONS_SSE = "/json/v1/machine/sse/descriptions";
 
   public static final String POWERCYCLE_LIST = "/json/v1/powercycle/list";
   public static final String POWERCYCLE_COMPLETE = "/json/v1/powercycle/complete/";

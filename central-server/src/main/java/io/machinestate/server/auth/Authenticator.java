@@ -8,6 +8,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.machinestate.protocol.Paths;
+import io.machinestate.server.console.ConsoleService;
 import io.machinestate.server.http.LogText;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,8 +55,9 @@ public final class Authenticator implements Filter {
   @Override
   public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
     String path = req.path().path();
-    if (path.equals(Paths.HEALTHZ) || path.equals(Paths.LIVEZ) || path.equals(Paths.METRICS)) {
-      chain.proceed(); // probes and scrapers carry no credentials
+    if (path.equals(Paths.HEALTHZ) || path.equals(Paths.LIVEZ) || path.equals(Paths.METRICS)
+        || ConsoleService.isPublic(path)) {
+      chain.proceed(); // probes and scrapers carry no credentials, nor does a browser loading the console
       return;
     }
     Optional<Principal> principal = authenticate(req);

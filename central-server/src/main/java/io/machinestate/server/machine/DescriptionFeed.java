@@ -6,33 +6,51 @@ import io.machinestate.server.sse.Mailbox;
 import io.machinestate.server.store.ChangeSink;
 import io.machinestate.server.store.Versioned;
 
-/** Each machine's changes, for the subscribers of its SSE stream, never an older after a newer. */
+/**
+ * Machines' changes for the subscribers of their SSE streams, never an older after a newer: each
+ * machine's own stream, and the fleet's stream of every machine.
+ */
 public final class DescriptionFeed implements ChangeSink {
-  private final Broadcaster<Versioned> broadcaster = new Broadcaster<>(() -> new Mailbox<>(Versioned::version));
+  private static final String FLEET = "";
+
+  private final Broadcaster<Versioned> machines = new Broadcaster<>(() -> new Mailbox<>(Versioned::version));
+  private final Broadcaster<FleetMessage> fleet =
+      new Broadcaster<>(() -> new Mailbox<>(FleetMessage::key, FleetMessage::version));
 
   @Override
   public void changed(String machineId, long version, Description description) {
-    broadcaster.publish(machineId, new Versioned(version, description));
+    machines.publish(machineId, new Versioned(version, description));
+    fleet.publish(FLEET, FleetMessage.changed(machineId, new Versioned(version, description)));
   }
 
   @Override
   public void deleted(String machineId, long version) {
-    // a deleted machine has nothing to announce; its agent's next event creates it again
+    // a deleted machine's own stream has nothing to announce: its agent's next event creates it again
+    fleet.publish(FLEET, FleetMessage.deleted(machineId, version));
   }
 
   Mailbox<Versioned> subscribe(String machineId) {
-    return broadcaster.subscribe(machineId);
+    return machines.subscribe(machineId);
   }
 
   void unsubscribe(String machineId, Mailbox<Versioned> box) {
-    broadcaster.unsubscribe(machineId, box);
+    machines.unsubscribe(machineId, box);
+  }
+
+  Mailbox<FleetMessage> subscribeFleet() {
+    return fleet.subscribe(FLEET);
+  }
+
+  void unsubscribeFleet(Mailbox<FleetMessage> box) {
+    fleet.unsubscribe(FLEET, box);
   }
 
   public int subscribers() {
-    return broadcaster.subscribers();
+    return machines.subscribers() + fleet.subscribers();
   }
 
   public void close() {
-    broadcaster.close();
+    machines.close();
+    fleet.close();
   }
 }

@@ -234,6 +234,15 @@ public final class SqlStore implements Store {
   }
 
   @Override
+  public List<Versioned> listVersioned() {
+    try (var rows = db.execute().query("SELECT description::TEXT AS d, version FROM description ORDER BY machine_id")) {
+      return rows.map(this::versioned).toList();
+    } catch (DbClientException e) {
+      throw unavailable("listing machines failed", e);
+    }
+  }
+
+  @Override
   public List<String> listPowerCycle() {
     try (var rows = db.execute()
         .query("SELECT machine_id FROM description WHERE powercycle ORDER BY machine_id")) {

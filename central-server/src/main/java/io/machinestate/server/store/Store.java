@@ -36,6 +36,9 @@ public interface Store {
   /** All Descriptions, ordered by machine id. */
   List<Description> list();
 
+  /** All Descriptions with their versions, ordered by machine id: a snapshot for the fleet's stream. */
+  List<Versioned> listVersioned();
+
   /** The ids of the machines whose Description asks for a power cycle, ordered. */
   List<String> listPowerCycle();
 

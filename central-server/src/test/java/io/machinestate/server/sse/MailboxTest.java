@@ -32,6 +32,21 @@ class MailboxTest {
   }
 
   @Test
+  void keyedMailboxKeepsEachKeysNewestInFirstOfferedOrder() throws Exception {
+    Mailbox<String> box = new Mailbox<>(s -> s.substring(0, 1), s -> Long.parseLong(s.substring(1)));
+    box.offer("a1");
+    box.offer("b5");
+    box.offer("a3"); // replaces a1, keeps a's place
+    box.offer("b4"); // older than b5
+    box.offer("c1");
+    assertEquals("a3", box.take(Duration.ZERO));
+    assertEquals("b5", box.take(Duration.ZERO));
+    box.offer("a2"); // older than the a3 already sent
+    assertEquals("c1", box.take(Duration.ZERO));
+    assertNull(box.take(Duration.ZERO));
+  }
+
+  @Test
   void closeWakesTheSubscriber() throws Exception {
     Broadcaster<String> b = new Broadcaster<>();
     Mailbox<String> box = b.subscribe("m");
