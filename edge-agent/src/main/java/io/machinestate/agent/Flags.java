@@ -104,7 +104,7 @@ public final class Flags {
         .sortOptions(false)
         .width(110)
         .synopsisHeading("")
-        .customSynopsis("Usage: java -jar edge-agent.jar --server URL [flags]")
+        .customSynopsis("Usage: edge-agent --server URL [flags]      (the launcher; or java -jar edge-agent.jar)")
         .description("", "Reports this test host and its attached device to the central server, follows the machine's",
             "Description, and answers the Swarming bot's hooks.", "",
             "Flags (each also read from the environment variable shown, when the flag is not given):")

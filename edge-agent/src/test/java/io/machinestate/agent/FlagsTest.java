@@ -194,7 +194,7 @@ class FlagsTest {
     }
     assertTrue(usage.contains("--token-file") && usage.contains("$MACHINESERVER_TOKEN_FILE"), usage);
     assertTrue(Flags.wantsHelp(new String[] {"--server", "x", "--help"}));
-    assertTrue(usage.startsWith("Usage: java -jar edge-agent.jar --server URL [flags]"), usage);
+    assertTrue(usage.startsWith("Usage: edge-agent --server URL [flags]"), usage);
   }
 
   @Test

@@ -76,7 +76,7 @@ class MainProcessTest {
     assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
     assertEquals(0, agent.exitValue());
     String stdout = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(stdout.startsWith("Usage: java -jar edge-agent.jar --server URL [flags]"), stdout);
+    assertTrue(stdout.startsWith("Usage: edge-agent --server URL [flags]"), stdout);
     assertTrue(stdout.contains("--token-file") && stdout.contains("$MACHINESERVER_TOKEN_FILE")
         && stdout.contains("--token=TOKEN") && stdout.contains("$MACHINESERVER_TOKEN]"), stdout);
   }

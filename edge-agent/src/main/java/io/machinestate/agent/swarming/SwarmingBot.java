@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Runs {@code python swarming_bot.zip start_bot}, downloading the zip first when it is missing,
@@ -70,7 +71,7 @@ public final class SwarmingBot implements AutoCloseable {
         LOG.log(Level.INFO, "Taking over the Swarming bot left running, process {0}{1}",
             String.valueOf(adopted.get().pid()), left.get().taskRunning() ? ", which runs a task" : "");
         runningTask.set(left.get().taskRunning());
-        watch(adopted.get());
+        watch(adopted.get(), () -> ""); // not our child: its exit code is not ours to read
       } else if (left.isPresent()) {
         forget();
       }
@@ -115,11 +116,15 @@ public final class SwarmingBot implements AutoCloseable {
       // never written to
     }
     note(RunningBot.of(process.toHandle(), false));
-    watch(process.toHandle());
+    watch(process.toHandle(), () -> " with code " + process.exitValue());
   }
 
-  /** Waits for the bot to exit; when closed meanwhile, leaves the note for whoever takes the bot over. */
-  private void watch(ProcessHandle process) throws InterruptedException {
+  /**
+   * Waits for the bot to exit; when closed meanwhile, leaves the note for whoever takes the bot over.
+   *
+   * @param exit how it exited, for the log
+   */
+  private void watch(ProcessHandle process, Supplier<String> exit) throws InterruptedException {
     bot = process;
     try {
       process.onExit().get();
@@ -128,7 +133,7 @@ public final class SwarmingBot implements AutoCloseable {
     }
     bot = null;
     runningTask.set(false); // an ended bot runs no task
-    LOG.log(Level.WARNING, "Swarming bot (process {0}) exited", String.valueOf(process.pid()));
+    LOG.log(Level.WARNING, "Swarming bot (process {0}) exited{1}", String.valueOf(process.pid()), exit.get());
     forget();
   }
 

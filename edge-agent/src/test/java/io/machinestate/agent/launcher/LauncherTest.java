@@ -39,7 +39,7 @@ class LauncherTest {
   void runsTheJarBesideItWithTheFlagsOfJvmOptions() throws Exception {
     List<String> out = launch("", "--server", "http://s", "--machine-id", "skia-e-linux-1");
     assertEquals("jvm -XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -Xint -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=8m"
-        + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError", out.get(0));
+        + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=60000", out.get(0));
     assertEquals("args --server http://s --machine-id skia-e-linux-1", out.get(1));
     assertEquals("MALLOC_ARENA_MAX 2", out.get(2));
   }
@@ -47,7 +47,7 @@ class LauncherTest {
   @Test
   void extraJvmFlagsComeAfterAndWin() throws Exception {
     List<String> out = launch("-Xmx64m -Dx=y", "--help");
-    assertTrue(out.get(0).endsWith("-XX:+ExitOnOutOfMemoryError -Xmx64m -Dx=y"), out.get(0));
+    assertTrue(out.get(0).endsWith("-XX:TrimNativeHeapInterval=60000 -Xmx64m -Dx=y"), out.get(0));
     assertEquals("args --help", out.get(1));
   }
 

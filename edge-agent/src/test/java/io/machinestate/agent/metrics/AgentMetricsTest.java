@@ -23,5 +23,11 @@ class AgentMetricsTest {
     assertTrue(text.contains("edge_agent_events_accepted_total 1.0"), text);
     assertTrue(text.contains("edge_agent_description_stream_open 1.0"), text);
     assertTrue(text.contains("edge_agent_description_stream_failures_total 3.0"), text);
+
+    metrics.flag("edge_agent_task_running", "added after the first scrape", () -> true);
+    metrics.eventAccepted();
+    text = metrics.scrape();
+    assertTrue(text.contains("edge_agent_task_running 1.0"), text);
+    assertTrue(text.contains("edge_agent_events_accepted_total 2.0"), text);
   }
 }
