@@ -58,13 +58,7 @@ public final class FakeCentral implements AutoCloseable {
 
   private FakeCentral(int port, TestCa tls) throws IOException {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    if (tls == null) {
-      server = HttpServer.create(address, 0);
-    } else {
-      HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(tls.httpsConfigurator());
-      server = https;
-    }
+    server = TestCa.bind(address, tls);
     server.setExecutor(executor);
     server.createContext(Paths.MACHINE_EVENT, this::event).getFilters().add(recordAuthorization());
     server.createContext(Paths.MACHINE_DESCRIPTION, this::description).getFilters().add(recordAuthorization());

@@ -1,6 +1,7 @@
 package io.machinestate.testing;
 
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
@@ -100,20 +101,24 @@ public final class TestCa {
 
   /** An HTTPS server on 127.0.0.1 with the certificate the CA signed, not yet started. */
   public HttpsServer httpsServer(String path, HttpHandler handler) throws IOException {
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(httpsConfigurator());
+    HttpsServer server = (HttpsServer) bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), this);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext(path, handler);
     return server;
   }
 
-  /** For an {@link HttpsServer} to present the certificate the CA signed. */
-  public HttpsConfigurator httpsConfigurator() throws IOException {
+  /** A server bound to {@code address}: plain HTTP when {@code tls} is null, else HTTPS with its certificate. */
+  public static HttpServer bind(InetSocketAddress address, TestCa tls) throws IOException {
+    if (tls == null) {
+      return HttpServer.create(address, 0);
+    }
+    HttpsServer server = HttpsServer.create(address, 0);
     try {
-      return new HttpsConfigurator(serverContext());
+      server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot use the test keystore", e);
     }
+    return server;
   }
 
   private SSLContext serverContext() throws IOException, GeneralSecurityException {

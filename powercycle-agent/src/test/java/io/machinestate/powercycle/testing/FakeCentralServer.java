@@ -3,7 +3,6 @@ package io.machinestate.powercycle.testing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsServer;
 import io.machinestate.protocol.Json;
 import io.machinestate.protocol.Paths;
 import io.machinestate.protocol.Requests.UpdatePowerCycleStateRequest;
@@ -127,14 +126,7 @@ public final class FakeCentralServer implements AutoCloseable {
 
   private HttpServer bind(int port) throws IOException {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    HttpServer server;
-    if (tls == null) {
-      server = HttpServer.create(address, 0);
-    } else {
-      HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(tls.httpsConfigurator());
-      server = https;
-    }
+    HttpServer server = TestCa.bind(address, tls);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     server.start();
