@@ -51,7 +51,27 @@ class LauncherTest {
     assertEquals("args --help", out.get(1));
   }
 
+  @Test
+  void tooOldAJavaIsNamed() throws Exception {
+    Path oldJava = Files.createDirectories(dir.resolve("jdk17/bin")).resolve("java");
+    Files.writeString(oldJava, "#!/bin/sh\necho 'openjdk version \"17.0.15\" 2025-04-15' >&2\n");
+    oldJava.toFile().setExecutable(true);
+    Process p = launcher(dir.resolve("jdk17"), "", "--help");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.startsWith("edge-agent needs Java 21 or newer; " + oldJava + " is Java 17: set JAVA_HOME"), out);
+  }
+
   private List<String> launch(String javaOpts, String... args) throws Exception {
+    Process p = launcher(Path.of(System.getProperty("java.home")), javaOpts, args);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out.lines().toList();
+  }
+
+  private Process launcher(Path javaHome, String javaOpts, String... args) throws Exception {
     Path installed = Files.createDirectories(dir.resolve("opt dir/edge-agent")); // a space in the path, too
     for (String file : List.of("edge-agent", "jvm.options")) {
       Files.copy(Path.of("launcher", file), installed.resolve(file), StandardCopyOption.REPLACE_EXISTING);
@@ -60,14 +80,10 @@ class LauncherTest {
     List<String> command = new ArrayList<>(List.of("sh", installed.resolve("edge-agent").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
+    builder.environment().put("JAVA_HOME", javaHome.toString());
     builder.environment().put("EDGE_AGENT_JAVA_OPTS", javaOpts);
     builder.environment().remove("MALLOC_ARENA_MAX");
-    Process p = builder.redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    return out.lines().toList();
+    return builder.redirectErrorStream(true).start();
   }
 
   /** A jar of {@link PrintJvm} alone, named as the agent's. */
