@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class TestCa {
     keytool(keystore, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=localhost", "-signer", "ca",
         "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth", "-validity", "2");
     Path caPem = dir.resolve("ca.pem");
-    keytool(keystore, "-exportcert", "-rfc", "-alias", "ca", "-file", caPem.toString());
+    exportCert(keystore, "ca", caPem);
     return new TestCa(dir, keystore, caPem);
   }
 
@@ -63,7 +62,7 @@ public final class TestCa {
     Path otherPem = dir.resolve("other.pem");
     keytool(dir.resolve("other.p12"), "-genkeypair", "-alias", "other", "-keyalg", "EC", "-dname", "CN=Other CA",
         "-ext", "bc:c", "-validity", "2");
-    keytool(dir.resolve("other.p12"), "-exportcert", "-rfc", "-alias", "other", "-file", otherPem.toString());
+    exportCert(dir.resolve("other.p12"), "other", otherPem);
     return otherPem;
   }
 
@@ -75,13 +74,9 @@ public final class TestCa {
     String alias = "server" + (++issued);
     keytool(keystore, "-genkeypair", "-alias", alias, "-keyalg", "EC", "-dname", "CN=localhost", "-signer", "ca",
         "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth", "-validity", "2");
-    keytool(keystore, "-exportcert", "-rfc", "-alias", alias, "-file", dir.resolve(alias + ".pem").toString());
-    Files.copy(dir.resolve(alias + ".pem"), cert, StandardCopyOption.REPLACE_EXISTING);
+    exportCert(keystore, alias, cert);
     try {
-      byte[] pkcs8 = load(keystore).getKey(alias, PASSWORD.toCharArray()).getEncoded();
-      Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
-          + "\n-----END PRIVATE KEY-----\n");
+      Files.writeString(key, pem("PRIVATE KEY", load(keystore).getKey(alias, PASSWORD.toCharArray()).getEncoded()));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot read the key of " + alias, e);
     }
@@ -133,6 +128,21 @@ public final class TestCa {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), null, null);
     return context;
+  }
+
+  /** Writes an entry's certificate as PEM; in this JVM, as keytool -exportcert -rfc would in another. */
+  private static void exportCert(Path keystore, String alias, Path file) throws IOException {
+    try {
+      Files.writeString(file, pem("CERTIFICATE", load(keystore).getCertificate(alias).getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read the certificate of " + alias, e);
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   private static KeyStore load(Path keystore) throws IOException, GeneralSecurityException {
