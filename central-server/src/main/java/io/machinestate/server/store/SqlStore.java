@@ -44,7 +44,8 @@ public final class SqlStore implements Store {
   private static final String INSERT = """
       INSERT INTO description (machine_id, powercycle, last_updated, description, version)
       VALUES (?, ?, ?, ?::JSONB, ?)
-      ON CONFLICT (machine_id) DO """;
+      ON CONFLICT (machine_id) DO
+      """;
   private static final String UPSERT = logged(INSERT + """
       UPDATE SET
         powercycle = excluded.powercycle,
