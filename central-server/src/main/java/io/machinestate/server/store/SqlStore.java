@@ -26,7 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * The {@link Store} on PostgreSQL or CockroachDB. Each write reads its rows FOR UPDATE and writes
- * the result in one SERIALIZABLE transaction, retried with jittered backoff when the database
+ * the result in one SERIALIZABLE transaction (a new machine is inserted without a read first, see
+ * {@link #writeOne}), retried with jittered backoff when the database
  * reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01), as CockroachDB asks
  * clients to do. Writes to one machine hold its lock (striped, in this process) across the
  * transaction and the announcement, so the {@link ChangeSink} learns of them in commit order.
@@ -34,7 +35,8 @@ import java.util.logging.Logger;
  */
 public final class SqlStore implements Store {
   private static final Logger LOG = Logger.getLogger(SqlStore.class.getName());
-  // PostgreSQL locks index pages, not rows, for SERIALIZABLE reads: busy fleets see false conflicts.
+  // PostgreSQL locks index pages, not rows, for SERIALIZABLE reads: a write that adds an index entry
+  // (a row moved off a full page, a page split) can still conflict with writes of other machines.
   static final int MAX_ATTEMPTS = 20;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
