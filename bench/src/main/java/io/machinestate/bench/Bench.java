@@ -49,6 +49,7 @@ public final class Bench {
                             their agents do, and time every delivery (default 0)
       """;
   private static final MediaType JSON = MediaType.get("application/json");
+  private static final String CONFLICTS = "machineserver_store_conflicts_retried_total";
 
   /** What to run. */
   record Options(String server, int machines, int seconds, int rate, int concurrency, int sseMachines,
@@ -113,7 +114,11 @@ public final class Bench {
 
   Result run(PrintStream out) throws Exception {
     out.printf("seeding %d machines at %s%n", options.machines(), options.server());
-    seed();
+    double conflictsBefore = serverMetric(CONFLICTS);
+    long seedStart = System.nanoTime();
+    long seedFailed = seed();
+    out.printf("seeded in %.1f s: %d failed, %.3f conflicts per machine%n", (System.nanoTime() - seedStart) / 1e9,
+        seedFailed, (serverMetric(CONFLICTS) - conflictsBefore) / options.machines());
     double rssBefore = serverMetric("process_resident_memory_bytes");
     if (options.followers() > 0) {
       List<String> followed = new ArrayList<>();
@@ -126,6 +131,7 @@ public final class Bench {
           (serverMetric("process_resident_memory_bytes") - rssBefore) / 1024 / followed.size());
     }
     double cpuBefore = serverMetric("process_cpu_seconds_total");
+    conflictsBefore = serverMetric(CONFLICTS);
     SseProbe probe = new SseProbe();
     probe.start();
     AtomicLong ok = new AtomicLong();
@@ -144,7 +150,8 @@ public final class Bench {
     out.printf("%s, %d machines, %.1f s: %d events committed, %d failed%n",
         options.rate() > 0 ? "open loop at " + options.rate() + "/s" : "closed loop, " + options.concurrency() + " senders",
         options.machines(), seconds, result.ok(), result.failed());
-    out.printf("throughput: %.0f events/s%n", result.eventsPerSecond());
+    out.printf("throughput: %.0f events/s, %.3f serialization conflicts retried per event%n", result.eventsPerSecond(),
+        (serverMetric(CONFLICTS) - conflictsBefore) / Math.max(1, result.ok()));
     out.printf("event latency: %s%n", latencies.summary());
     out.printf("event to SSE delivery (%d machines): %s%n", options.sseMachines(), probe.latencies.summary());
     if (followers != null) {
@@ -157,19 +164,24 @@ public final class Bench {
     return result;
   }
 
-  private void seed() throws InterruptedException {
+  /** Creates every machine; returns how many creations failed. */
+  private long seed() throws InterruptedException {
     AtomicLong next = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
     List<Thread> senders = new ArrayList<>();
     for (int i = 0; i < Math.max(1, options.concurrency()); i++) {
       senders.add(Thread.ofVirtual().start(() -> {
         for (long m; (m = next.getAndIncrement()) < options.machines(); ) {
-          post(machine(m));
+          if (!post(machine(m))) {
+            failed.incrementAndGet();
+          }
         }
       }));
     }
     for (Thread t : senders) {
       t.join();
     }
+    return failed.get();
   }
 
   private void closedLoop(long deadline, AtomicLong ok, AtomicLong failed, Latencies latencies)

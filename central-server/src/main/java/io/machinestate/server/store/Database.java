@@ -41,14 +41,24 @@ public final class Database implements AutoCloseable {
     this.readCommitted = client(pool, Connection.TRANSACTION_READ_COMMITTED);
   }
 
-  /** A client over the pool whose connections run at {@code isolation}; the pool resets it on return. */
+  /**
+   * A client over the pool whose connections run at {@code isolation}. The pool hands out
+   * connections at its own level, SERIALIZABLE, and resets any other on their return, so only
+   * another level needs setting; asking a connection for its level would cost a round trip
+   * (PgJDBC sends SHOW TRANSACTION ISOLATION LEVEL) before every transaction.
+   */
   private static DbClient client(HikariDataSource pool, int isolation) {
     return JdbcClientBuilder.create()
         .connectionPool(() -> {
           try {
             Connection c = pool.getConnection();
-            if (c.getTransactionIsolation() != isolation) {
-              c.setTransactionIsolation(isolation);
+            if (isolation != Connection.TRANSACTION_SERIALIZABLE) {
+              try {
+                c.setTransactionIsolation(isolation);
+              } catch (SQLException e) {
+                c.close(); // back to the pool, which must not lose it
+                throw e;
+              }
             }
             return c;
           } catch (SQLException e) {

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -49,12 +50,18 @@ public final class SqlJournal {
     List<History.Transition> transitions = after == null
         ? List.of(new History.Transition("deleted", ""))
         : History.transitions(before, after);
+    if (transitions.isEmpty()) {
+      return;
+    }
+    // one statement for all of them, one round trip
+    List<Object> params = new ArrayList<>();
     for (int i = 0; i < transitions.size(); i++) {
       History.Transition t = transitions.get(i);
       // a microsecond apart, the database's precision, so rows written together read back in order
-      tx.insert("INSERT INTO history (machine_id, ts, kind, detail, user_name) VALUES (?, ?, ?, ?, ?)",
-          machineId, ts.plusNanos(1000L * i), t.kind(), t.detail(), change.user());
+      Collections.addAll(params, machineId, ts.plusNanos(1000L * i), t.kind(), t.detail(), change.user());
     }
+    tx.insert("INSERT INTO history (machine_id, ts, kind, detail, user_name) VALUES "
+        + String.join(", ", Collections.nCopies(transitions.size(), "(?, ?, ?, ?, ?)")), params.toArray());
   }
 
   public Page<AuditEntry> audit(AuditQuery q) {

@@ -26,7 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * The {@link Store} on PostgreSQL or CockroachDB. Each write reads its rows FOR UPDATE and writes
- * the result in one SERIALIZABLE transaction, retried with jittered backoff when the database
+ * the result in one SERIALIZABLE transaction (a new machine is inserted without a read first, see
+ * {@link #writeOne}), retried with jittered backoff when the database
  * reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01), as CockroachDB asks
  * clients to do. Writes to one machine hold its lock (striped, in this process) across the
  * transaction and the announcement, so the {@link ChangeSink} learns of them in commit order.
@@ -34,25 +35,27 @@ import java.util.logging.Logger;
  */
 public final class SqlStore implements Store {
   private static final Logger LOG = Logger.getLogger(SqlStore.class.getName());
-  // PostgreSQL locks index pages, not rows, for SERIALIZABLE reads: busy fleets see false conflicts.
+  // PostgreSQL locks index pages, not rows, for SERIALIZABLE reads: a write that adds an index entry
+  // (a row moved off a full page, a page split) can still conflict with writes of other machines.
   static final int MAX_ATTEMPTS = 20;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
 
   private static final String SELECT_FOR_UPDATE =
       "SELECT description::TEXT AS d, version FROM description WHERE machine_id = ? FOR UPDATE";
-  private static final String UPSERT = """
+  private static final String INSERT = """
       INSERT INTO description (machine_id, powercycle, last_updated, description, version)
       VALUES (?, ?, ?, ?::JSONB, ?)
-      ON CONFLICT (machine_id) DO UPDATE SET
+      ON CONFLICT (machine_id) DO
+      """;
+  private static final String UPSERT = logged(INSERT + """
+      UPDATE SET
         powercycle = excluded.powercycle,
         last_updated = excluded.last_updated,
         description = excluded.description,
-        version = excluded.version""";
-  // clock_timestamp(), not now(): the time of the write itself, close to the commit, which is what
-  // the replicas' ChangeFeed polls by
-  private static final String LOG_CHANGE =
-      "INSERT INTO change_log (changed_at, machine_id, version, deleted) VALUES (clock_timestamp(), ?, ?, ?)";
+        version = excluded.version""");
+  private static final String CREATE = logged(INSERT + "NOTHING");
+  private static final String DELETE = logged("DELETE FROM description WHERE machine_id = ?");
 
   private final DbClient db;
   private final SqlJournal journal;
@@ -114,18 +117,49 @@ public final class SqlStore implements Store {
         return new Outcome<>(false, List.of());
       }
       long version = nextVersion(previous.get());
-      tx.delete("DELETE FROM description WHERE machine_id = ?", machineId);
-      tx.insert(LOG_CHANGE, machineId, version, true);
+      tx.dml(DELETE, machineId, version, true);
       journal.record(tx, machineId, change, clock.instant(), null, null);
       return new Outcome<>(true, List.of(s -> s.deleted(machineId, version)));
     });
   }
 
+  /**
+   * A machine's write, in a transaction that reads its row FOR UPDATE. An unknown machine is
+   * created by a transaction of its own that reads nothing first ({@link #create}): a read finding
+   * no row would hold, until its commit, a predicate lock on the index page where the row goes,
+   * which every other creation or update on that page then conflicts with.
+   */
   private Optional<Description> writeOne(Write w, boolean create) {
-    return write(List.of(w.machineId()), "update of " + w.machineId(), tx -> {
-      List<Consumer<ChangeSink>> announcements = new ArrayList<>();
-      return new Outcome<>(apply(tx, w, create, announcements), announcements);
+    String what = "update of " + w.machineId();
+    return locks.inOrder(List.of(w.machineId()), () -> {
+      Optional<Description> updated = announced(what, tx -> one(tx, w, false));
+      if (updated.isPresent() || !create) {
+        return updated;
+      }
+      Optional<Description> created = announced(what, tx -> create(tx, w));
+      // another replica created it in between: write over that, as an update (or a creation if it went again)
+      return created.isPresent() ? created : announced(what, tx -> one(tx, w, true));
     });
+  }
+
+  private Outcome<Optional<Description>> one(DbTransaction tx, Write w, boolean create) {
+    List<Consumer<ChangeSink>> announcements = new ArrayList<>();
+    return new Outcome<>(apply(tx, w, create, announcements), announcements);
+  }
+
+  /**
+   * Inserts the machine unless its row exists (then empty). ON CONFLICT looks the key up outside the
+   * transaction's snapshot, so it takes no predicate lock.
+   */
+  private Outcome<Optional<Description>> create(DbTransaction tx, Write w) {
+    String id = w.machineId();
+    Description after = rules.apply(id, w.fn().apply(Description.newDescription(clock.instant())));
+    long version = nextVersion(0);
+    if (tx.dml(CREATE, row(id, after, version, false)) == 0) {
+      return new Outcome<>(Optional.empty(), List.of());
+    }
+    journal.record(tx, id, w.change(), clock.instant(), null, after);
+    return new Outcome<>(Optional.of(after), List.of(s -> s.changed(id, version, after)));
   }
 
   /** Reads the row FOR UPDATE, applies the write and records it; adds its announcement if it wrote. */
@@ -142,8 +176,7 @@ public final class SqlStore implements Store {
       return Optional.of(before);
     }
     long version = nextVersion(previous.map(Versioned::version).orElse(0L));
-    tx.dml(UPSERT, id, after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version);
-    tx.insert(LOG_CHANGE, id, version, false);
+    tx.dml(UPSERT, row(id, after, version, false));
     journal.record(tx, id, w.change(), clock.instant(), previous.map(Versioned::description).orElse(null), after);
     announcements.add(s -> s.changed(id, version, after));
     return Optional.of(after);
@@ -154,11 +187,36 @@ public final class SqlStore implements Store {
    * wrote before letting go of them: announcements of one machine thus go out in commit order.
    */
   private <T> T write(Collection<String> machineIds, String what, Function<DbTransaction, Outcome<T>> work) {
-    return locks.inOrder(machineIds, () -> {
-      Outcome<T> outcome = transact(what, work);
-      outcome.announcements().forEach(a -> a.accept(sink));
-      return outcome.value();
-    });
+    return locks.inOrder(machineIds, () -> announced(what, work));
+  }
+
+  /** Runs {@code work} in a transaction and announces what it wrote; the caller holds the machines' locks. */
+  private <T> T announced(String what, Function<DbTransaction, Outcome<T>> work) {
+    Outcome<T> outcome = transact(what, work);
+    outcome.announcements().forEach(a -> a.accept(sink));
+    return outcome.value();
+  }
+
+  /**
+   * The parameters of {@link #UPSERT} and {@link #CREATE}: the row, then its {@code change_log}
+   * entry's version and deletion flag ({@link #logged}).
+   */
+  private Object[] row(String id, Description d, long version, boolean deleted) {
+    return new Object[] {id, d.powerCycle(), d.lastUpdated().atOffset(ZoneOffset.UTC), toJson(d), version, version,
+        deleted};
+  }
+
+  /**
+   * {@code write} and the {@code change_log} row telling other replicas of it, in one statement (one
+   * round trip): the log row is written exactly when {@code write} changed a row. Its parameters
+   * are those of {@code write}, then the version and whether the machine was deleted.
+   * clock_timestamp(), not now(): the time of the write itself, close to the commit, which is what
+   * the replicas' ChangeFeed polls by.
+   */
+  private static String logged(String write) {
+    return "WITH written AS (" + write + " RETURNING machine_id)\n"
+        + "INSERT INTO change_log (changed_at, machine_id, version, deleted)\n"
+        + "SELECT clock_timestamp(), machine_id, CAST(? AS INT8), CAST(? AS BOOLEAN) FROM written";
   }
 
   /**

@@ -10,6 +10,7 @@ import io.machinestate.protocol.Json;
 import io.machinestate.server.ServerConfig;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import io.machinestate.protocol.Journal.HistoryEntry;
 import java.time.Clock;
@@ -145,21 +146,63 @@ class SqlStoreTest {
   }
 
   @Test
-  void serializationFailureIsRetried() throws Exception {
+  void creationRacingAnotherReplicasKeepsItsRow() {
     AtomicInteger calls = new AtomicInteger();
-    // While the store's first attempt runs, another client creates the same row and commits: the
-    // store's upsert then conflicts with a row its snapshot cannot see, which PostgreSQL reports,
-    // at SERIALIZABLE, as SQLSTATE 40001. The retry must see that row and keep its battery.
-    Description d = store.update("skia-raced", BY_TEST, prev -> {
+    // While the store creates the machine, another replica creates it and commits first: the store's
+    // insert finds the row and the store updates it instead, keeping its battery.
+    Description d = store.update("skia-created-twice", BY_TEST, prev -> {
       if (calls.incrementAndGet() == 1) {
-        insertBehindTheStoresBack("skia-raced");
+        try (Connection other = database.connect()) {
+          insertBehindTheStoresBack(other, "skia-created-twice");
+        } catch (SQLException e) {
+          throw new AssertionError(e);
+        }
       }
       return prev.toBuilder().deviceUptime(7).build();
     });
     assertEquals(2, calls.get());
-    assertEquals(1, conflicts.get());
     assertEquals(7, d.deviceUptime());
     assertEquals(42, d.battery());
+  }
+
+  @Test
+  void serializationFailureIsRetried() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    // Another replica's creation of the same machine is not yet committed when the store inserts,
+    // which waits for it; once it commits, the row the store's insert conflicts with is one its
+    // snapshot cannot see, which PostgreSQL reports, at SERIALIZABLE, as SQLSTATE 40001. The retry
+    // must see that row and keep its battery.
+    try (Connection other = database.connect()) {
+      other.setAutoCommit(false);
+      Description d = store.update("skia-raced", BY_TEST, prev -> {
+        if (calls.incrementAndGet() == 1) {
+          insertBehindTheStoresBack(other, "skia-raced");
+          Thread.ofVirtual().start(() -> commitOnceAnotherWaits(other));
+        }
+        return prev.toBuilder().deviceUptime(7).build();
+      });
+      assertEquals(1, conflicts.get());
+      assertEquals(7, d.deviceUptime());
+      assertEquals(42, d.battery());
+    }
+  }
+
+  /** Commits {@code c} once some session waits for a lock (the store's, for {@code c}'s row). */
+  private static void commitOnceAnotherWaits(Connection c) {
+    try (Connection watcher = database.connect(); Statement s = watcher.createStatement()) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline) {
+        try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")) {
+          if (r.next() && r.getInt(1) > 0) {
+            break;
+          }
+        }
+        Thread.sleep(10);
+      }
+      c.commit();
+    } catch (SQLException | InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
@@ -266,15 +309,14 @@ class SqlStoreTest {
     assertThrows(StoreUnavailableException.class, () -> Database.init(nowhere));
   }
 
-  private static void insertBehindTheStoresBack(String machineId) {
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
+  private static void insertBehindTheStoresBack(Connection c, String machineId) {
+    try (Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO description (machine_id, powercycle, last_updated, description) VALUES ('"
           + machineId + "', false, now(), '{\"Battery\": 42}')");
-    } catch (Exception e) {
+    } catch (SQLException e) {
       throw new AssertionError(e);
     }
   }
-
 
   @Test
   void historyOlderThanTheRetentionIsPruned() throws Exception {
