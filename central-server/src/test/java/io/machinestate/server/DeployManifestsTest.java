@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.machinestate.server.tls.ServerCertificates;
+import io.machinestate.server.tls.TlsFiles;
+import io.machinestate.testing.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,6 +88,46 @@ class DeployManifestsTest {
     for (JsonNode resource : byKindAndName.get("Kustomization/").get("resources")) {
       assertTrue(Files.exists(DIR.resolve(resource.asText())), resource.asText());
     }
+  }
+
+  @Test
+  void theTlsComponentServesHttpsWhereTheProbesLook() throws Exception {
+    Map<String, JsonNode> base = manifests();
+    JsonNode component = read(DIR.resolve("tls/kustomization.yaml"));
+    assertEquals("Component", component.get("kind").asText());
+    JsonNode patch = read(DIR.resolve("tls/deployment-patch.yaml"));
+    JsonNode pod = patch.at("/spec/template/spec");
+    JsonNode container = pod.at("/containers/0");
+    JsonNode baseContainer = base.get("Deployment/machineserver").at("/spec/template/spec/containers/0");
+    assertEquals(baseContainer.get("name"), container.get("name"));
+
+    // the files the server is told of are cert-manager's keys in the mounted Secret
+    Map<String, String> env = env(container);
+    String dir = mountOf(pod, container, "secret", "machineserver-tls");
+    assertEquals(dir + "/tls.crt", env.get("MACHINESERVER_TLS_CERT"));
+    assertEquals(dir + "/tls.key", env.get("MACHINESERVER_TLS_KEY"));
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      assertEquals("HTTPS", container.at("/" + probe + "/httpGet/scheme").asText(), probe);
+    }
+    String portName = base.get("Service/machineserver").at("/spec/ports/0/name").asText();
+    assertTrue(read(DIR.resolve("tls/service-patch.yaml")).at("/metadata/annotations/cloud.google.com~1app-protocols")
+        .asText().contains("\"" + portName + "\": \"HTTPS\""));
+
+    // given such files through those variables, the server answers the probes over HTTPS
+    TestCa ca = TestCa.create(tmp);
+    TlsFiles files = ServerCertificates.issue(ca, tmp);
+    ServerConfig config = Flags.parse(new String[0], Map.of(
+        "MACHINESERVER_TLS_CERT", files.cert().toString(), "MACHINESERVER_TLS_KEY", files.key().toString())).config();
+    try (CentralServer server = CentralServer.start(config.withPort(0).withDataDir(tmp.resolve("data")))) {
+      TestHttp https = TestHttp.tls(server.port(), ca.clientContext());
+      for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        assertEquals(200, https.get(baseContainer.at("/" + probe + "/httpGet/path").asText()).status(), probe);
+      }
+    }
+  }
+
+  private static JsonNode read(Path file) throws Exception {
+    return YAML.readTree(file.toFile());
   }
 
   /** Every document of every file, by kind and name. */
