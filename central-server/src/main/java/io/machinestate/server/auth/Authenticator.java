@@ -7,9 +7,10 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.machinestate.logging.LogText;
 import io.machinestate.protocol.Paths;
 import io.machinestate.server.console.ConsoleService;
-import io.machinestate.server.http.LogText;
+import io.machinestate.server.http.RequestLine;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ public final class Authenticator implements Filter {
     if (principal.isEmpty()) {
       String address = remoteAddress(req).map(InetAddress::getHostAddress).orElse("unknown");
       boolean presented = req.headers().contains(HeaderNames.AUTHORIZATION);
-      LOG.warning("rejected " + LogText.request(req) + " from " + address
+      LOG.warning("rejected " + RequestLine.of(req) + " from " + address
           + (presented ? ": invalid credentials" : ": no credentials"));
       if (presented) {
         sleep(throttle.failed(address)); // only guesses are slowed down, not clients that sent nothing

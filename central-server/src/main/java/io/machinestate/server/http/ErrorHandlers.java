@@ -4,6 +4,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.machinestate.logging.LogText;
 import io.machinestate.server.store.AmbiguousCommitException;
 import io.machinestate.server.store.StoreUnavailableException;
 import java.util.logging.Level;
@@ -25,22 +26,22 @@ public final class ErrorHandlers {
   public static void register(HttpRouting.Builder routing) {
     routing.error(HttpException.class, (req, res, e) -> {
       if (e.status().code() >= 500) {
-        LOG.log(Level.WARNING, LogText.request(req) + ": " + LogText.of(e.getMessage()), e);
+        LOG.log(Level.WARNING, RequestLine.of(req) + ": " + LogText.of(e.getMessage()), e);
       }
       res.status(e.status()).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN).send(e.getMessage());
     });
     routing.error(StoreUnavailableException.class, (req, res, e) -> {
-      LOG.warning(LogText.request(req) + ": " + e.getMessage());
+      LOG.warning(RequestLine.of(req) + ": " + LogText.of(e.getMessage()));
       res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
           .send("database unavailable, nothing was changed; retry later");
     });
     routing.error(AmbiguousCommitException.class, (req, res, e) -> {
-      LOG.warning(LogText.request(req) + ": " + e.getMessage());
+      LOG.warning(RequestLine.of(req) + ": " + LogText.of(e.getMessage()));
       res.status(Status.GATEWAY_TIMEOUT_504).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
           .send(AMBIGUOUS_COMMIT);
     });
     routing.error(RuntimeException.class, (req, res, e) -> {
-      LOG.log(Level.SEVERE, LogText.request(req) + " failed", e);
+      LOG.log(Level.SEVERE, RequestLine.of(req) + " failed", e);
       res.status(Status.INTERNAL_SERVER_ERROR_500).header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
           .send("internal error: " + e.getClass().getSimpleName());
     });

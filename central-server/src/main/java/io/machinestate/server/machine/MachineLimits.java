@@ -51,8 +51,14 @@ public final class MachineLimits {
     return new Limited(reasons.isEmpty() ? d : b.build(), List.copyOf(reasons));
   }
 
-  /** The sensors within the limits: names not too long, the first {@link #MAX_SENSORS} by name. */
+  /**
+   * The sensors within the limits: names not too long, the first {@link #MAX_SENSORS} by name. The
+   * map itself when all are, as for every real device: this runs for every event.
+   */
   public static Map<String, Double> sensors(Map<String, Double> temperatures) {
+    if (temperatures.size() <= MAX_SENSORS && temperatures.keySet().stream().allMatch(n -> n.length() <= MAX_NAME_CHARS)) {
+      return temperatures;
+    }
     Map<String, Double> kept = new LinkedHashMap<>();
     new TreeMap<>(temperatures).forEach((name, value) -> {
       if (kept.size() < MAX_SENSORS && name.length() <= MAX_NAME_CHARS) {
@@ -64,6 +70,9 @@ public final class MachineLimits {
 
   /** The dimensions within the limits, or null when all were. */
   private static Map<String, List<String>> dimensions(Map<String, List<String>> dims, List<String> reasons) {
+    if (dims.size() <= MAX_DIMENSIONS && dims.entrySet().stream().allMatch(MachineLimits::within)) {
+      return null;
+    }
     Map<String, List<String>> kept = new TreeMap<>();
     int keys = 0;
     int values = 0;
@@ -88,6 +97,12 @@ public final class MachineLimits {
       reasons.add(values + " dimension values left out (at most " + MAX_VALUES_PER_DIMENSION
           + " per dimension, each up to " + MAX_VALUE_CHARS + " characters)");
     }
-    return keys + values == 0 ? null : kept;
+    return kept;
+  }
+
+  private static boolean within(Map.Entry<String, List<String>> dimension) {
+    List<String> values = dimension.getValue() == null ? List.of() : dimension.getValue();
+    return dimension.getKey().length() <= MAX_NAME_CHARS && values.size() <= MAX_VALUES_PER_DIMENSION
+        && values.stream().allMatch(v -> v == null || v.length() <= MAX_VALUE_CHARS);
   }
 }

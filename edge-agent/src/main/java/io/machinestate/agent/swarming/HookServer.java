@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.machinestate.logging.LogText;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Loopback;
 import java.io.IOException;
@@ -165,10 +166,9 @@ public final class HookServer implements AutoCloseable {
         chain.doFilter(exchange);
         return;
       }
-      // Shown without control characters: they are the client's, and could forge a log line.
-      String shown = String.join(", ", hosts).replaceAll("\\p{Cntrl}", "?");
+      String shown = LogText.of(String.join(", ", hosts));
       LOG.log(Level.WARNING, "Swarming hook {0}: refused Host \"{1}\": not this machine (DNS rebinding from a browser?)",
-          exchange.getRequestURI().getPath().replaceAll("\\p{Cntrl}", "?"), shown);
+          LogText.of(exchange.getRequestURI().getPath()), shown);
       try (exchange) {
         byte[] body = ("Host \"" + shown + "\" is not this machine: the hook server answers 127.0.0.1, localhost and [::1] "
             + "only, unless --bind widens it\n").getBytes(StandardCharsets.UTF_8);

@@ -1,23 +1,16 @@
-package io.machinestate.server.http;
-
-import io.helidon.webserver.http.HttpRequest;
+package io.machinestate.logging;
 
 /**
  * Makes text a client controls safe to put in a log line: control characters (CR and LF above all,
  * which would let a request path or an event's type write a fake line of its own) and the Unicode
  * line and paragraph separators are written as escapes, and very long text is cut. Every log line
- * that carries client text passes it through {@link #of}.
+ * that carries client text passes it through {@link #of}: the central server's and the agents'.
  */
 public final class LogText {
   /** Enough for any real path or name; a megabyte of header would otherwise flood the log. */
-  static final int MAX_CHARS = 300;
+  public static final int MAX_CHARS = 300;
 
   private LogText() {}
-
-  /** The request's method and decoded path, for a log line. */
-  public static String request(HttpRequest req) {
-    return req.prologue().method() + " " + of(req.path().path());
-  }
 
   public static String of(Object value) {
     String text = String.valueOf(value);
