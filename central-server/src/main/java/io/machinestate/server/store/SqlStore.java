@@ -41,8 +41,10 @@ public final class SqlStore implements Store {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
 
-  private static final String SELECT_FOR_UPDATE =
-      "SELECT description::TEXT AS d, version FROM description WHERE machine_id = ? FOR UPDATE";
+  // the JSON only when the row is not at the version this replica knows (a parameter, -1 for none)
+  private static final String SELECT_FOR_UPDATE = """
+      SELECT version, CASE WHEN version = CAST(? AS INT8) THEN NULL ELSE description::TEXT END AS d
+      FROM description WHERE machine_id = ? FOR UPDATE""";
   private static final String INSERT = """
       INSERT INTO description (machine_id, powercycle, last_updated, description, version)
       VALUES (?, ?, ?, ?::JSONB, ?)
@@ -65,6 +67,7 @@ public final class SqlStore implements Store {
   private final ObjectMapper json;
   private final Runnable onConflict;
   private final MachineLocks locks = new MachineLocks(1024);
+  private final KnownDescriptions known = new KnownDescriptions();
 
   /** What one attempt of a transaction produced; it wrote something exactly when it has announcements. */
   private record Outcome<T>(T value, List<Consumer<ChangeSink>> announcements) {}
@@ -112,11 +115,11 @@ public final class SqlStore implements Store {
   @Override
   public boolean delete(String machineId, Change change) {
     return write(List.of(machineId), "delete of " + machineId, tx -> {
-      Optional<Long> previous = tx.get(SELECT_FOR_UPDATE, machineId).map(SqlStore::version);
+      Optional<Versioned> previous = locked(tx, machineId);
       if (previous.isEmpty()) {
         return new Outcome<>(false, List.of());
       }
-      long version = nextVersion(previous.get());
+      long version = nextVersion(previous.get().version());
       tx.dml(DELETE, machineId, version, true);
       journal.record(tx, machineId, change, clock.instant(), null, null);
       return new Outcome<>(true, List.of(s -> s.deleted(machineId, version)));
@@ -166,7 +169,7 @@ public final class SqlStore implements Store {
   private Optional<Description> apply(DbTransaction tx, Write w, boolean create,
       List<Consumer<ChangeSink>> announcements) {
     String id = w.machineId();
-    Optional<Versioned> previous = tx.get(SELECT_FOR_UPDATE, id).map(this::versioned);
+    Optional<Versioned> previous = locked(tx, id);
     if (previous.isEmpty() && !create) {
       return Optional.empty();
     }
@@ -182,6 +185,19 @@ public final class SqlStore implements Store {
     return Optional.of(after);
   }
 
+  /** Reads the machine's row FOR UPDATE; its JSON is read and parsed only when not {@link #known}. */
+  private Optional<Versioned> locked(DbTransaction tx, String machineId) {
+    Versioned cached = known.get(machineId);
+    return tx.get(SELECT_FOR_UPDATE, cached == null ? -1L : cached.version(), machineId).map(row -> {
+      if (row.column("d").get(String.class) == null) {
+        return cached;
+      }
+      Versioned read = versioned(row);
+      known.changed(machineId, read.version(), read.description());
+      return read;
+    });
+  }
+
   /**
    * Runs {@code work} in a transaction while holding the machines' locks, and announces what it
    * wrote before letting go of them: announcements of one machine thus go out in commit order.
@@ -193,7 +209,10 @@ public final class SqlStore implements Store {
   /** Runs {@code work} in a transaction and announces what it wrote; the caller holds the machines' locks. */
   private <T> T announced(String what, Function<DbTransaction, Outcome<T>> work) {
     Outcome<T> outcome = transact(what, work);
-    outcome.announcements().forEach(a -> a.accept(sink));
+    outcome.announcements().forEach(a -> {
+      a.accept(known);
+      a.accept(sink);
+    });
     return outcome.value();
   }
 

@@ -234,6 +234,21 @@ class SqlStoreTest {
   }
 
   @Test
+  void writesBuildOnWhatAnotherReplicaWroteSince() {
+    // Each store remembers the Description it last wrote; the other's writes must still be seen.
+    SqlStore replica = new SqlStore(database.client(), new SqlJournal(database.client()), new WriteRules(List.of()),
+        ChangeSink.of(), Clock.systemUTC(), Json.newMapper(), () -> {});
+    UnaryOperator<Description> increment = prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build();
+    for (int i = 0; i < 5; i++) {
+      store.update("skia-shared", BY_TEST, increment);
+      replica.update("skia-shared", BY_TEST, increment);
+    }
+    assertEquals(10, store.update("skia-shared", BY_TEST, prev -> prev).deviceUptime());
+    replica.delete("skia-shared", BY_TEST);
+    assertEquals(1, store.update("skia-shared", BY_TEST, increment).deviceUptime());
+  }
+
+  @Test
   void deletesRacingAnotherReplicasUpdatesAreRetried() throws Exception {
     // A second store is a second replica: its locks do not order this one's writes, the database must.
     AtomicInteger deleteConflicts = new AtomicInteger();

@@ -1,0 +1,120 @@
+package io.machinestate.server.metrics;
+
+import io.machinestate.protocol.Description;
+import io.machinestate.protocol.Times;
+import io.machinestate.server.machine.MachineLimits;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Per machine, the gauges that alerting watches, written straight in Prometheus' text format from
+ * the newest Descriptions. A registered meter per machine and gauge made each scrape of a
+ * 10,000-machine fleet (some 90,000 series) cost seconds of CPU; this costs tens of milliseconds.
+ */
+final class MachineGauges {
+  private record Family(String name, String help, Gauge value) {}
+
+  /** A gauge's value for one machine at the time of the scrape. */
+  private interface Gauge {
+    double value(Description d, Instant now);
+  }
+
+  /** The newest Description and its temperatures within the limits (those stored before the limits may hold more). */
+  private record Machine(Description description, Map<String, Double> temperatures) {}
+
+  private static final List<Family> FAMILIES = List.of(
+      new Family("machine_battery", "Battery percent; -99 when unreadable", (d, now) -> d.battery()),
+      new Family("machine_maintenance", "1 while in maintenance mode", (d, now) -> d.maintenanceMode().isEmpty() ? 0 : 1),
+      new Family("machine_quarantined", "1 while force-quarantined", (d, now) -> d.isQuarantined() ? 1 : 0),
+      new Family("machine_recovering", "1 while recovering", (d, now) -> d.recovering().isEmpty() ? 0 : 1),
+      new Family("machine_recovery_seconds", "Seconds since the current recovery began",
+          MachineGauges::secondsInRecovery));
+  private static final String TEMPERATURE = "machine_temperature_celsius";
+
+  private final ConcurrentSkipListMap<String, Machine> machines = new ConcurrentSkipListMap<>();
+
+  void changed(String machineId, Description d) {
+    Map<String, Double> temperatures = d.temperature() == null ? Map.of() : MachineLimits.sensors(d.temperature());
+    machines.put(machineId, new Machine(d, temperatures));
+  }
+
+  void deleted(String machineId) {
+    machines.remove(machineId);
+  }
+
+  /** Every family, its series in machine-id order. */
+  void write(Writer out, Instant now) throws IOException {
+    StringBuilder text = new StringBuilder(1 << 16);
+    for (Family f : FAMILIES) {
+      header(text, f.name(), f.help());
+      for (Map.Entry<String, Machine> m : machines.entrySet()) {
+        series(text, f.name(), m.getKey(), null, f.value().value(m.getValue().description(), now));
+        flushIfFull(text, out);
+      }
+    }
+    header(text, TEMPERATURE, "Device temperature by sensor");
+    for (Map.Entry<String, Machine> m : machines.entrySet()) {
+      for (Map.Entry<String, Double> t : m.getValue().temperatures().entrySet()) {
+        series(text, TEMPERATURE, m.getKey(), t.getKey(), t.getValue());
+      }
+      flushIfFull(text, out);
+    }
+    out.append(text);
+  }
+
+  private static void flushIfFull(StringBuilder text, Writer out) throws IOException {
+    if (text.length() > 1 << 15) {
+      out.append(text);
+      text.setLength(0);
+    }
+  }
+
+  private static double secondsInRecovery(Description d, Instant now) {
+    if (d.recovering().isEmpty() || Times.isZero(d.recoveryStart())) {
+      return 0;
+    }
+    return Duration.between(d.recoveryStart(), now).toMillis() / 1000.0;
+  }
+
+  private static void header(StringBuilder text, String name, String help) {
+    text.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n");
+  }
+
+  private static void series(StringBuilder text, String name, String machine, String sensor, double value) {
+    text.append(name).append("{machine=\"");
+    label(text, machine);
+    if (sensor != null) {
+      text.append("\",sensor=\"");
+      label(text, sensor);
+    }
+    text.append("\"} ").append(number(value)).append('\n');
+  }
+
+  /** A label value as the text format escapes it: backslash, double quote and line feed. */
+  private static void label(StringBuilder text, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> text.append("\\\\");
+        case '"' -> text.append("\\\"");
+        case '\n' -> text.append("\\n");
+        default -> text.append(c);
+      }
+    }
+  }
+
+  private static String number(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    return Double.toString(v);
+  }
+}
