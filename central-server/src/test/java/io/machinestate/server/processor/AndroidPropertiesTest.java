@@ -2,11 +2,42 @@ package io.machinestate.server.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class AndroidPropertiesTest {
+  /** The Go server's regexp, which the hand-written reader must agree with. */
+  private static final Pattern GO = Pattern.compile("^\\[(.+)\\]:[\t\n\f\r ]*\\[(.*)\\]",
+      Pattern.MULTILINE | Pattern.UNIX_LINES);
+
+  @Test
+  void readsWhatTheGoRegexpReads() {
+    Random random = new Random(20261127);
+    String alphabet = "[[[]]]::  \n\n\r\t\u000bab";
+    for (int i = 0; i < 50_000; i++) {
+      StringBuilder text = new StringBuilder();
+      for (int n = random.nextInt(40); n > 0; n--) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      assertEquals(byRegexp(text.toString()), AndroidProperties.read(text.toString()), text.toString());
+    }
+    assertEquals(byRegexp(Fixtures.GETPROP), AndroidProperties.read(Fixtures.GETPROP));
+  }
+
+  private static Map<String, String> byRegexp(String text) {
+    Map<String, String> properties = new HashMap<>();
+    Matcher m = GO.matcher(text);
+    while (m.find()) {
+      properties.put(m.group(1), m.group(2));
+    }
+    return properties;
+  }
+
   @Test
   void readsValuesWithSpacesBracketsAndEmptyValues() {
     AndroidProperties props = AndroidProperties.parse(Fixtures.GETPROP);
