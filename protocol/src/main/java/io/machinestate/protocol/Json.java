@@ -1,8 +1,10 @@
 package io.machinestate.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -30,7 +32,10 @@ public final class Json {
         .addDeserializer(Instant.class, new InstantDeserializer())
         .addSerializer(Duration.class, new DurationSerializer())
         .addDeserializer(Duration.class, new DurationDeserializer());
-    return JsonMapper.builder()
+    // Jackson keeps its buffers per thread by default: every virtual thread (a request, an SSE
+    // stream) would allocate its own, and a stream would hold them for its whole life.
+    JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+    return JsonMapper.builder(factory)
         .addModule(goTypes)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)

@@ -41,6 +41,11 @@ public final class SqlJournal {
     this.db = db;
   }
 
+  /** Whether {@link #record} writes anything for this change of a machine that exists before and after it. */
+  static boolean records(Change change, Description before, Description after) {
+    return change.audited() || !History.transitions(before, after).isEmpty();
+  }
+
   void record(DbExecute tx, String machineId, Change change, Instant now, Description before, Description after) {
     OffsetDateTime ts = now.atOffset(ZoneOffset.UTC);
     if (change.audited()) {

@@ -57,6 +57,9 @@ public final class SqlStore implements Store {
         description = excluded.description,
         version = excluded.version""");
   private static final String CREATE = logged(INSERT + "NOTHING");
+  private static final String UPDATE_IF_AT = logged("""
+      UPDATE description SET powercycle = ?, last_updated = ?, description = ?::JSONB, version = ?
+      WHERE machine_id = ? AND version = ?""");
   private static final String DELETE = logged("DELETE FROM description WHERE machine_id = ?");
 
   private final DbClient db;
@@ -135,7 +138,10 @@ public final class SqlStore implements Store {
   private Optional<Description> writeOne(Write w, boolean create) {
     String what = "update of " + w.machineId();
     return locks.inOrder(List.of(w.machineId()), () -> {
-      Optional<Description> updated = announced(what, tx -> one(tx, w, false));
+      Optional<Description> updated = onKnownVersion(w, what);
+      if (updated.isEmpty()) {
+        updated = announced(what, tx -> one(tx, w, false));
+      }
       if (updated.isPresent() || !create) {
         return updated;
       }
@@ -143,6 +149,30 @@ public final class SqlStore implements Store {
       // another replica created it in between: write over that, as an update (or a creation if it went again)
       return created.isPresent() ? created : announced(what, tx -> one(tx, w, true));
     });
+  }
+
+  /**
+   * The usual event: the machine's row is at the version this replica knows, and the write changes
+   * the row alone (nothing to audit, nothing for its history). One statement then updates the row
+   * if it is still at that version, with no read first: two round trips (it and COMMIT) instead of
+   * four. Empty if the row has moved on or the write needs more; the caller then reads the row.
+   */
+  private Optional<Description> onKnownVersion(Write w, String what) {
+    String id = w.machineId();
+    Versioned before = known.get(id);
+    if (before == null) {
+      return Optional.empty();
+    }
+    Description after = rules.apply(id, w.fn().apply(before.description()));
+    if (after.equals(before.description()) || SqlJournal.records(w.change(), before.description(), after)) {
+      return Optional.empty();
+    }
+    long version = nextVersion(before.version());
+    Object[] params = {after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version, id,
+        before.version(), version, false};
+    return announced(what, tx -> tx.dml(UPDATE_IF_AT, params) == 0
+        ? new Outcome<>(Optional.empty(), List.of())
+        : new Outcome<>(Optional.of(after), List.of(s -> s.changed(id, version, after))));
   }
 
   private Outcome<Optional<Description>> one(DbTransaction tx, Write w, boolean create) {
