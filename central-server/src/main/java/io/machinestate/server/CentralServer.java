@@ -44,6 +44,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,8 +77,10 @@ public final class CentralServer implements AutoCloseable {
     descriptions = new DescriptionFeed();
     powerCycles = new PowerCycleFeed();
     SqlJournal journal = new SqlJournal(database.client());
-    changes = new ChangeFeed(database.readCommittedClient(), json, ChangeSink.of(descriptions, powerCycles, metrics));
-    store = new SqlStore(database.client(), journal, new WriteRules(config.pools()), changes, clock, json,
+    String replica = UUID.randomUUID().toString();
+    changes = new ChangeFeed(database.readCommittedClient(), replica, json,
+        ChangeSink.of(descriptions, powerCycles, metrics));
+    store = new SqlStore(database.client(), replica, journal, new WriteRules(config.pools()), changes, clock, json,
         metrics::conflictRetried);
     changes.start(() -> {
       powerCycles.load(store.listPowerCycle());

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,12 +26,15 @@ import java.util.logging.Logger;
  * Tells this replica's sinks of every committed change, made here or through another replica on
  * the same database: once each, and per machine in version order. Changes made here come from the
  * {@link SqlStore} at once; those of other replicas are found by polling {@code change_log}, where
- * every write and deletion leaves a row. No LISTEN/NOTIFY or changefeed is needed, so it works
- * alike on PostgreSQL and CockroachDB.
+ * every write and deletion leaves a row naming its writer. No LISTEN/NOTIFY or changefeed is
+ * needed, so it works alike on PostgreSQL and CockroachDB. A poll skips this replica's own rows,
+ * except those of machines whose write the database left {@link #unconfirmed}: whether it happened
+ * is found out the same way.
  *
  * <p>A row can become visible after one with a later {@code changed_at}: commits do not happen in
  * the order of their clocks, and CockroachDB's nodes may differ by up to 500 ms. So each poll looks
- * back {@link #WINDOW} before the newest time it has seen, and skips versions already passed on.
+ * back {@link #WINDOW} before the database's time at the previous poll, and skips versions already
+ * passed on.
  * The log keeps {@link #KEPT} of changes; a replica that cannot poll for longer than that may miss
  * some until each machine's next change.
  */
@@ -40,22 +44,30 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
   static final Duration WINDOW = Duration.ofSeconds(2);
   static final Duration KEPT = Duration.ofMinutes(10);
   private static final int FETCH_BATCH = 100;
-  private static final String RECENT =
-      "SELECT machine_id, version, changed_at, deleted FROM change_log WHERE changed_at > ? ORDER BY changed_at";
+  // the database's time comes back even with no row, so the window moves on while only this replica writes
+  private static final String RECENT = """
+      SELECT now() AS polled_at, machine_id, version, changed_at, deleted
+      FROM (SELECT 1) AS one LEFT JOIN change_log ON changed_at > ? AND (writer IS DISTINCT FROM ?""";
 
   private final DbClient db;
+  private final String replica;
   private final ObjectMapper json;
   private final ChangeSink sink;
   private final Map<String, Long> passedOn = new ConcurrentHashMap<>();
+  private final Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
   private final MachineLocks locks = new MachineLocks(256);
   private final ScheduledExecutorService poller =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("change-feed").factory());
   private Instant newest = Instant.EPOCH; // only the poller's thread
   private boolean failing; // only the poller's thread
 
-  /** @param db reads at READ COMMITTED ({@link Database#readCommittedClient()}) */
-  public ChangeFeed(DbClient db, ObjectMapper json, ChangeSink sink) {
+  /**
+   * @param db reads at READ COMMITTED ({@link Database#readCommittedClient()})
+   * @param replica the writer this replica's {@link SqlStore} names in its rows
+   */
+  public ChangeFeed(DbClient db, String replica, ObjectMapper json, ChangeSink sink) {
     this.db = db;
+    this.replica = replica;
     this.json = json;
     this.sink = sink;
   }
@@ -65,13 +77,10 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
    * then polls for what changes after, and prunes the log.
    */
   public void start(Runnable loadSinks) {
+    newest = db.execute().get("SELECT now() AS t").orElseThrow().column("t").get(Timestamp.class).toInstant();
     try (var rows = db.execute().query("SELECT machine_id, version FROM description")) {
       rows.forEach(r -> passedOn.put(r.column("machine_id").get(String.class), version(r)));
     }
-    newest = db.execute().get("SELECT MAX(changed_at) AS t FROM change_log")
-        .map(r -> r.column("t").get(Timestamp.class))
-        .map(Timestamp::toInstant)
-        .orElse(Instant.EPOCH);
     loadSinks.run();
     poller.scheduleWithFixedDelay(this::poll, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     poller.scheduleWithFixedDelay(this::prune, 1, 1, TimeUnit.MINUTES);
@@ -87,6 +96,11 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
     passOn(machineId, version, () -> sink.deleted(machineId, version));
   }
 
+  @Override
+  public void unconfirmed(String machineId) {
+    unconfirmed.add(machineId);
+  }
+
   /** Runs {@code announce} if {@code version} is newer than any passed on for the machine. */
   private void passOn(String machineId, long version, Runnable announce) {
     locks.inOrder(List.of(machineId), () -> {
@@ -100,11 +114,20 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
 
   void poll() {
     record Latest(long version, boolean deleted) {}
+    List<String> doubtful = List.copyOf(unconfirmed);
+    unconfirmed.removeAll(doubtful); // a machine in doubt again meanwhile is looked at again next time
     try {
       Map<String, Latest> latest = new LinkedHashMap<>();
-      try (var rows = db.execute().query(RECENT, newest.minus(WINDOW).atOffset(ZoneOffset.UTC))) {
+      List<Object> params = new ArrayList<>(List.of(newest.minus(WINDOW).atOffset(ZoneOffset.UTC), replica));
+      params.addAll(doubtful);
+      String sql = RECENT + (doubtful.isEmpty() ? "" : " OR machine_id IN (" + placeholders(doubtful.size()) + ")")
+          + ") ORDER BY changed_at";
+      try (var rows = db.execute().query(sql, params.toArray())) {
         rows.forEach(r -> {
-          newest = max(newest, r.column("changed_at").get(Timestamp.class).toInstant());
+          newest = max(newest, r.column("polled_at").get(Timestamp.class).toInstant());
+          if (r.column("machine_id").get(String.class) == null) {
+            return; // nothing new
+          }
           Latest l = new Latest(version(r), r.column("deleted").get(Boolean.class));
           latest.merge(r.column("machine_id").get(String.class), l, (a, b) -> a.version() >= b.version() ? a : b);
         });
@@ -126,12 +149,14 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
         failing = false;
       }
     } catch (DbClientException e) {
+      unconfirmed.addAll(doubtful);
       if (!failing) {
         LOG.warning("change feed: polling the database failed, retrying every " + INTERVAL.toMillis()
             + " ms: " + e.getMessage());
         failing = true;
       }
     } catch (RuntimeException e) {
+      unconfirmed.addAll(doubtful);
       LOG.log(Level.SEVERE, "change feed: poll failed", e);
     }
   }
@@ -141,7 +166,7 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
     for (int from = 0; from < machineIds.size(); from += FETCH_BATCH) {
       List<String> batch = machineIds.subList(from, Math.min(machineIds.size(), from + FETCH_BATCH));
       String sql = "SELECT machine_id, version, description::TEXT AS d FROM description WHERE machine_id IN ("
-          + String.join(", ", Collections.nCopies(batch.size(), "?")) + ")";
+          + placeholders(batch.size()) + ")";
       try (var rows = db.execute().query(sql, batch.toArray())) {
         rows.forEach(r -> changed(r.column("machine_id").get(String.class), version(r), SqlStore.description(json, r)));
       }
@@ -160,6 +185,10 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
   @Override
   public void close() {
     poller.shutdownNow();
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", Collections.nCopies(n, "?"));
   }
 
   private static long version(DbRow r) {

@@ -11,6 +11,12 @@ public interface ChangeSink {
 
   void deleted(String machineId, long version);
 
+  /**
+   * A write of the machine may or may not have committed: the database did not confirm it. A sink
+   * that can look finds out; the others learn of it like of any change, if it happened.
+   */
+  default void unconfirmed(String machineId) {}
+
   /** Announces each change to every sink in turn. */
   static ChangeSink of(ChangeSink... sinks) {
     return new ChangeSink() {
@@ -25,6 +31,13 @@ public interface ChangeSink {
       public void deleted(String machineId, long version) {
         for (ChangeSink s : sinks) {
           s.deleted(machineId, version);
+        }
+      }
+
+      @Override
+      public void unconfirmed(String machineId) {
+        for (ChangeSink s : sinks) {
+          s.unconfirmed(machineId);
         }
       }
     };

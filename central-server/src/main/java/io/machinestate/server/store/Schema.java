@@ -73,7 +73,10 @@ public final class Schema {
       // index, where every writer holds SERIALIZABLE predicate locks on whole pages: conflicts
       // between unrelated machines. Half-empty pages keep updates HOT. CockroachDB accepts and
       // ignores the parameter; PostgreSQL applies it to pages written from now on.
-      List.of("ALTER TABLE description SET (fillfactor = 50)"));
+      List.of("ALTER TABLE description SET (fillfactor = 50)"),
+      // which replica wrote a log row, so that its ChangeFeed need not read back its own; rows of
+      // servers before this version have none, and every replica reads them
+      List.of("ALTER TABLE change_log ADD COLUMN IF NOT EXISTS writer TEXT"));
 
   public static final int VERSION = MIGRATIONS.size();
 

@@ -63,6 +63,7 @@ public final class SqlStore implements Store {
   private static final String DELETE = logged("DELETE FROM description WHERE machine_id = ?");
 
   private final DbClient db;
+  private final String replica;
   private final SqlJournal journal;
   private final WriteRules rules;
   private final ChangeSink sink;
@@ -75,10 +76,14 @@ public final class SqlStore implements Store {
   /** What one attempt of a transaction produced; it wrote something exactly when it has announcements. */
   private record Outcome<T>(T value, List<Consumer<ChangeSink>> announcements) {}
 
-  /** @param onConflict told of each serialization conflict that is retried, for metrics */
-  public SqlStore(DbClient db, SqlJournal journal, WriteRules rules, ChangeSink sink, Clock clock,
+  /**
+   * @param replica names this server in the {@code change_log} rows it writes ({@link ChangeFeed})
+   * @param onConflict told of each serialization conflict that is retried, for metrics
+   */
+  public SqlStore(DbClient db, String replica, SqlJournal journal, WriteRules rules, ChangeSink sink, Clock clock,
       ObjectMapper json, Runnable onConflict) {
     this.db = db;
+    this.replica = replica;
     this.journal = journal;
     this.rules = rules;
     this.sink = sink;
@@ -123,7 +128,7 @@ public final class SqlStore implements Store {
         return new Outcome<>(false, List.of());
       }
       long version = nextVersion(previous.get().version());
-      tx.dml(DELETE, machineId, version, true);
+      tx.dml(DELETE, machineId, version, true, replica);
       journal.record(tx, machineId, change, clock.instant(), null, null);
       return new Outcome<>(true, List.of(s -> s.deleted(machineId, version)));
     });
@@ -138,16 +143,17 @@ public final class SqlStore implements Store {
   private Optional<Description> writeOne(Write w, boolean create) {
     String what = "update of " + w.machineId();
     return locks.inOrder(List.of(w.machineId()), () -> {
+      List<String> ids = List.of(w.machineId());
       Optional<Description> updated = onKnownVersion(w, what);
       if (updated.isEmpty()) {
-        updated = announced(what, tx -> one(tx, w, false));
+        updated = announced(ids, what, tx -> one(tx, w, false));
       }
       if (updated.isPresent() || !create) {
         return updated;
       }
-      Optional<Description> created = announced(what, tx -> create(tx, w));
+      Optional<Description> created = announced(ids, what, tx -> create(tx, w));
       // another replica created it in between: write over that, as an update (or a creation if it went again)
-      return created.isPresent() ? created : announced(what, tx -> one(tx, w, true));
+      return created.isPresent() ? created : announced(ids, what, tx -> one(tx, w, true));
     });
   }
 
@@ -169,8 +175,8 @@ public final class SqlStore implements Store {
     }
     long version = nextVersion(before.version());
     Object[] params = {after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version, id,
-        before.version(), version, false};
-    return announced(what, tx -> tx.dml(UPDATE_IF_AT, params) == 0
+        before.version(), version, false, replica};
+    return announced(List.of(id), what, tx -> tx.dml(UPDATE_IF_AT, params) == 0
         ? new Outcome<>(Optional.empty(), List.of())
         : new Outcome<>(Optional.of(after), List.of(s -> s.changed(id, version, after))));
   }
@@ -233,12 +239,21 @@ public final class SqlStore implements Store {
    * wrote before letting go of them: announcements of one machine thus go out in commit order.
    */
   private <T> T write(Collection<String> machineIds, String what, Function<DbTransaction, Outcome<T>> work) {
-    return locks.inOrder(machineIds, () -> announced(what, work));
+    return locks.inOrder(machineIds, () -> announced(machineIds, what, work));
   }
 
-  /** Runs {@code work} in a transaction and announces what it wrote; the caller holds the machines' locks. */
-  private <T> T announced(String what, Function<DbTransaction, Outcome<T>> work) {
-    Outcome<T> outcome = transact(what, work);
+  /**
+   * Runs {@code work} in a transaction and announces what it wrote, or that it may have written to
+   * {@code machineIds} when the commit went unconfirmed; the caller holds the machines' locks.
+   */
+  private <T> T announced(Collection<String> machineIds, String what, Function<DbTransaction, Outcome<T>> work) {
+    Outcome<T> outcome;
+    try {
+      outcome = transact(what, work);
+    } catch (AmbiguousCommitException e) {
+      machineIds.forEach(sink::unconfirmed);
+      throw e;
+    }
     outcome.announcements().forEach(a -> {
       a.accept(known);
       a.accept(sink);
@@ -248,24 +263,24 @@ public final class SqlStore implements Store {
 
   /**
    * The parameters of {@link #UPSERT} and {@link #CREATE}: the row, then its {@code change_log}
-   * entry's version and deletion flag ({@link #logged}).
+   * entry's version, deletion flag and writer ({@link #logged}).
    */
   private Object[] row(String id, Description d, long version, boolean deleted) {
     return new Object[] {id, d.powerCycle(), d.lastUpdated().atOffset(ZoneOffset.UTC), toJson(d), version, version,
-        deleted};
+        deleted, replica};
   }
 
   /**
    * {@code write} and the {@code change_log} row telling other replicas of it, in one statement (one
    * round trip): the log row is written exactly when {@code write} changed a row. Its parameters
-   * are those of {@code write}, then the version and whether the machine was deleted.
+   * are those of {@code write}, then the version, whether the machine was deleted, and this replica.
    * clock_timestamp(), not now(): the time of the write itself, close to the commit, which is what
    * the replicas' ChangeFeed polls by.
    */
   private static String logged(String write) {
     return "WITH written AS (" + write + " RETURNING machine_id)\n"
-        + "INSERT INTO change_log (changed_at, machine_id, version, deleted)\n"
-        + "SELECT clock_timestamp(), machine_id, CAST(? AS INT8), CAST(? AS BOOLEAN) FROM written";
+        + "INSERT INTO change_log (changed_at, machine_id, version, deleted, writer)\n"
+        + "SELECT clock_timestamp(), machine_id, CAST(? AS INT8), CAST(? AS BOOLEAN), CAST(? AS TEXT) FROM written";
   }
 
   /**

@@ -1,15 +1,23 @@
 package io.machinestate.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.machinestate.protocol.Annotation;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Json;
 import io.machinestate.server.ServerConfig;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +36,20 @@ class ChangeFeedTest {
 
   static final class Replica implements ChangeSink, AutoCloseable {
     final BlockingQueue<Told> told = new LinkedBlockingQueue<>();
-    final ChangeFeed feed = new ChangeFeed(database.client(), Json.newMapper(), this);
-    final SqlStore store = new SqlStore(database.client(), new SqlJournal(database.client()),
-        new WriteRules(List.of(new ServerConfig.Pool("Skia", ".*"))), feed, Clock.systemUTC(), Json.newMapper(),
-        () -> {});
+    final ChangeFeed feed;
+    final SqlStore store;
 
     Replica() {
+      this(database.client());
+    }
+
+    /** A replica whose store writes through {@code client}. */
+    Replica(DbClient client) {
+      String name = UUID.randomUUID().toString();
+      feed = new ChangeFeed(database.client(), name, Json.newMapper(), this);
+      store = new SqlStore(client, name, new SqlJournal(client),
+          new WriteRules(List.of(new ServerConfig.Pool("Skia", ".*"))), feed, Clock.systemUTC(), Json.newMapper(),
+          () -> {});
       feed.start(() -> {});
     }
 
@@ -102,6 +118,34 @@ class ChangeFeedTest {
         assertEquals(null, late.told.poll(ChangeFeed.INTERVAL.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS));
       }
     }
+  }
+
+  @Test
+  void aWriteTheDatabaseDidNotConfirmIsToldWhenFoundCommitted() throws Exception {
+    DbClient answerLost = JdbcClientBuilder.create().connectionPool(() -> commitThenLoseTheAnswer(database.connect()))
+        .build();
+    try (Replica a = new Replica(answerLost); Replica b = new Replica()) {
+      assertThrows(AmbiguousCommitException.class, () -> a.store.update("skia-unconfirmed", BY_TEST, d -> note(d, "maybe")));
+      assertEquals("maybe", a.next().note()); // its own feed looked, though it skips its own rows
+      assertEquals("maybe", b.next().note());
+      assertEquals(null, a.told.poll(ChangeFeed.INTERVAL.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  /** A connection whose COMMIT happens but whose answer is lost, as when the network fails right then. */
+  private static Connection commitThenLoseTheAnswer(Connection real) {
+    return (Connection) Proxy.newProxyInstance(ChangeFeedTest.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          try {
+            Object result = method.invoke(real, args);
+            if (method.getName().equals("commit")) {
+              throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
+            }
+            return result;
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   private static Description note(Description d, String message) {

@@ -85,14 +85,14 @@ class CommitFailureTest {
   }
 
   private SqlStore plainStore() {
-    return new SqlStore(database.client(), new SqlJournal(database.client()), new WriteRules(List.of()), NOBODY,
+    return new SqlStore(database.client(), "test", new SqlJournal(database.client()), new WriteRules(List.of()), NOBODY,
         Clock.systemUTC(), Json.newMapper(), conflicts::incrementAndGet);
   }
 
   /** A store whose connections run {@code atCommit} first when committing. */
   private SqlStore store(AtCommit atCommit) {
     DbClient client = JdbcClientBuilder.create().connectionPool(() -> decorated(database.connect(), atCommit)).build();
-    return new SqlStore(client, new SqlJournal(client), new WriteRules(List.of()), NOBODY, Clock.systemUTC(),
+    return new SqlStore(client, "test", new SqlJournal(client), new WriteRules(List.of()), NOBODY, Clock.systemUTC(),
         Json.newMapper(), conflicts::incrementAndGet);
   }
 

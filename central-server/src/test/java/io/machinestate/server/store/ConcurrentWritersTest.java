@@ -33,7 +33,7 @@ class ConcurrentWritersTest {
   static final TestDatabase database = new TestDatabase();
 
   private final AtomicInteger conflicts = new AtomicInteger();
-  private final SqlStore store = new SqlStore(database.client(), new SqlJournal(database.client()),
+  private final SqlStore store = new SqlStore(database.client(), "test", new SqlJournal(database.client()),
       new WriteRules(List.of()), ChangeSink.of(), Clock.systemUTC(), Json.newMapper(), conflicts::incrementAndGet);
 
   @Test

@@ -42,7 +42,7 @@ class SqlStoreTest {
   private final List<String> changes = Collections.synchronizedList(new ArrayList<>());
   private final List<Integer> uptimesSeen = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger conflicts = new AtomicInteger();
-  private final SqlStore store = new SqlStore(database.client(), new SqlJournal(database.client()),
+  private final SqlStore store = new SqlStore(database.client(), "test", new SqlJournal(database.client()),
       new WriteRules(List.of(new ServerConfig.Pool("Skia", "^skia-"))),
       new ChangeSink() {
         @Override
@@ -236,7 +236,7 @@ class SqlStoreTest {
   @Test
   void writesBuildOnWhatAnotherReplicaWroteSince() {
     // Each store remembers the Description it last wrote; the other's writes must still be seen.
-    SqlStore replica = new SqlStore(database.client(), new SqlJournal(database.client()), new WriteRules(List.of()),
+    SqlStore replica = new SqlStore(database.client(), "replica", new SqlJournal(database.client()), new WriteRules(List.of()),
         ChangeSink.of(), Clock.systemUTC(), Json.newMapper(), () -> {});
     UnaryOperator<Description> increment = prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build();
     for (int i = 0; i < 5; i++) {
@@ -252,7 +252,7 @@ class SqlStoreTest {
   void deletesRacingAnotherReplicasUpdatesAreRetried() throws Exception {
     // A second store is a second replica: its locks do not order this one's writes, the database must.
     AtomicInteger deleteConflicts = new AtomicInteger();
-    SqlStore replica = new SqlStore(database.client(), new SqlJournal(database.client()), new WriteRules(List.of()),
+    SqlStore replica = new SqlStore(database.client(), "replica", new SqlJournal(database.client()), new WriteRules(List.of()),
         new ChangeSink() {
           @Override
           public void changed(String machineId, long version, Description description) {}
