@@ -26,8 +26,9 @@ import java.util.logging.Logger;
 
 /**
  * The {@link Store} on PostgreSQL or CockroachDB. Each write reads its rows FOR UPDATE and writes
- * the result in one SERIALIZABLE transaction (a new machine is inserted without a read first, see
- * {@link #writeOne}), retried with jittered backoff when the database
+ * the result in one SERIALIZABLE transaction (a new machine is inserted without a read first, and
+ * a machine whose Description this replica knows at its current version is updated without one,
+ * see {@link #writeOne}), retried with jittered backoff when the database
  * reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01), as CockroachDB asks
  * clients to do. Writes to one machine hold its lock (striped, in this process) across the
  * transaction and the announcement, so the {@link ChangeSink} learns of them in commit order.
@@ -135,7 +136,8 @@ public final class SqlStore implements Store {
   }
 
   /**
-   * A machine's write, in a transaction that reads its row FOR UPDATE. An unknown machine is
+   * A machine's write: with no read if its row is still at the version this replica knows
+   * ({@link #onKnownVersion}), else in a transaction that reads its row FOR UPDATE. An unknown machine is
    * created by a transaction of its own that reads nothing first ({@link #create}): a read finding
    * no row would hold, until its commit, a predicate lock on the index page where the row goes,
    * which every other creation or update on that page then conflicts with.
@@ -144,7 +146,7 @@ public final class SqlStore implements Store {
     String what = "update of " + w.machineId();
     return locks.inOrder(List.of(w.machineId()), () -> {
       List<String> ids = List.of(w.machineId());
-      Optional<Description> updated = onKnownVersion(w, what);
+      Optional<Description> updated = onKnownVersion(w, ids, what);
       if (updated.isEmpty()) {
         updated = announced(ids, what, tx -> one(tx, w, false));
       }
@@ -163,7 +165,7 @@ public final class SqlStore implements Store {
    * if it is still at that version, with no read first: two round trips (it and COMMIT) instead of
    * four. Empty if the row has moved on or the write needs more; the caller then reads the row.
    */
-  private Optional<Description> onKnownVersion(Write w, String what) {
+  private Optional<Description> onKnownVersion(Write w, List<String> ids, String what) {
     String id = w.machineId();
     Versioned before = known.get(id);
     if (before == null) {
@@ -176,7 +178,7 @@ public final class SqlStore implements Store {
     long version = nextVersion(before.version());
     Object[] params = {after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version, id,
         before.version(), version, false, replica};
-    return announced(List.of(id), what, tx -> tx.dml(UPDATE_IF_AT, params) == 0
+    return announced(ids, what, tx -> tx.dml(UPDATE_IF_AT, params) == 0
         ? new Outcome<>(Optional.empty(), List.of())
         : new Outcome<>(Optional.of(after), List.of(s -> s.changed(id, version, after))));
   }
