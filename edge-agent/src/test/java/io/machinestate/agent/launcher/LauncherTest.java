@@ -24,7 +24,26 @@ import org.junit.jupiter.api.io.TempDir;
  * what its JVM was given instead of being the agent.
  */
 class LauncherTest {
+  private static final String JVM_OPTIONS = "jvm -XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -Xint -XX:MaxMetaspaceSize=48m"
+      + " -XX:MaxDirectMemorySize=8m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=60000";
+
   @TempDir Path dir;
+  /** EDGE_AGENT_CDS_DIR for the launcher; a space in it, too. */
+  private String cdsDirEnv;
+
+  private Path cdsDir() {
+    return dir.resolve("cache dir/edge-agent");
+  }
+
+  /** The one class archive in the CDS directory. */
+  private Path archive() throws IOException {
+    try (var files = Files.list(cdsDir())) {
+      List<Path> archives = files.toList();
+      assertEquals(1, archives.size(), archives.toString());
+      assertTrue(archives.get(0).getFileName().toString().matches("edge-agent-[0-9]+\\.jsa"), archives.toString());
+      return archives.get(0);
+    }
+  }
 
   /** The stand-in for the agent: prints its JVM flags, its arguments and MALLOC_ARENA_MAX, one a line. */
   public static final class PrintJvm {
@@ -38,8 +57,8 @@ class LauncherTest {
   @Test
   void runsTheJarBesideItWithTheFlagsOfJvmOptions() throws Exception {
     List<String> out = launch("", "--server", "http://s", "--machine-id", "skia-e-linux-1");
-    assertEquals("jvm -XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -Xint -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=8m"
-        + " -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=60000", out.get(0));
+    assertEquals(JVM_OPTIONS + " -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=" + archive()
+        + " -Xlog:cds=off -Xlog:cds+dynamic=off", out.get(0));
     assertEquals("args --server http://s --machine-id skia-e-linux-1", out.get(1));
     assertEquals("MALLOC_ARENA_MAX 2", out.get(2));
   }
@@ -47,8 +66,29 @@ class LauncherTest {
   @Test
   void extraJvmFlagsComeAfterAndWin() throws Exception {
     List<String> out = launch("-Xmx64m -Dx=y", "--help");
-    assertTrue(out.get(0).endsWith("-XX:TrimNativeHeapInterval=60000 -Xmx64m -Dx=y"), out.get(0));
+    assertEquals(JVM_OPTIONS + " -Xmx64m -Dx=y", out.get(0), "--help runs without the class archive");
     assertEquals("args --help", out.get(1));
+  }
+
+  /** The JVM writes the archive as it exits; one of another jar or Java, or not an archive, is removed. */
+  @Test
+  void theClassArchiveIsMadeAtExitAndOthersAreRemoved() throws Exception {
+    Files.createDirectories(cdsDir());
+    Path otherJar = Files.writeString(cdsDir().resolve("edge-agent-1.jsa"), "an older jar's");
+    launch("", "--server", "http://s");
+    Path archive = archive();
+    assertTrue(Files.size(archive) > 0, "the JVM archived the classes it loaded");
+    assertTrue(Files.notExists(otherJar));
+    Files.writeString(archive, "cut short");
+    List<String> out = launch("", "--server", "http://s");
+    assertTrue(out.get(0).contains("-XX:SharedArchiveFile=" + archive), out.get(0));
+    assertTrue(Files.size(archive) > "cut short".length(), "made anew");
+  }
+
+  @Test
+  void anEmptyCdsDirTurnsTheArchiveOff() throws Exception {
+    cdsDirEnv = "";
+    assertEquals(JVM_OPTIONS, launch("", "--server", "http://s").get(0));
   }
 
   @Test
@@ -83,6 +123,7 @@ class LauncherTest {
     builder.environment().put("JAVA_HOME", javaHome.toString());
     builder.environment().put("EDGE_AGENT_JAVA_OPTS", javaOpts);
     builder.environment().remove("MALLOC_ARENA_MAX");
+    builder.environment().put("EDGE_AGENT_CDS_DIR", cdsDirEnv == null ? cdsDir().toString() : cdsDirEnv);
     return builder.redirectErrorStream(true).start();
   }
 
