@@ -91,6 +91,23 @@ class FlagsTest {
   }
 
   @Test
+  void aSwitchIsGivenBareOrWithATruthValue() throws Exception {
+    Map<String, String> on = Map.of("EDGE_AGENT_LEAVE_BOT_RUNNING", "true");
+    assertTrue(parse(on, "--server", "http://s", "--start-swarming", "--swarming-bot-zip", "/z", "--python-exe", "/p")
+        .swarming().orElseThrow().leaveRunning());
+    assertFalse(parse(on, "--server", "http://s", "--start-swarming", "--leave-bot-running=false", "--swarming-bot-zip",
+        "/z", "--python-exe", "/p").swarming().orElseThrow().leaveRunning());
+    assertFalse(parse(on, "--server", "http://s", "--start-swarming", "--leave-bot-running", "No", "--swarming-bot-zip",
+        "/z", "--python-exe", "/p").swarming().orElseThrow().leaveRunning());
+    assertTrue(parse(ENV, "--server", "https://s", "--google-auth", "yes").googleAuth().isPresent());
+    assertFalse(parse(ENV, "--server", "https://s", "--google-auth", "false").googleAuth().isPresent());
+    assertFalse(parse(ENV, "--server", "https://s", "--google-auth=0").googleAuth().isPresent());
+    assertEquals("a=b", parse(ENV, "--server=http://s", "--rack", "a=b").rackName(), "only the flag's own = splits it");
+    assertMessage("Expected parameter for option '--rack' but found '--server=http://s'", ENV, "--rack", "--server=http://s");
+    assertMessage("--google-auth \"maybe\" is not true or false", ENV, "--server", "https://s", "--google-auth", "maybe");
+  }
+
+  @Test
   void machineIdDefaultsToTheHostName() throws Exception {
     assertFalse(parse(ENV, "--server", "http://s").machineId().isEmpty());
   }
