@@ -27,6 +27,8 @@ class DeployTest {
   static final Path DEPLOY = Path.of("deploy");
   /** The agent's own variables; the others (PATH, DISPLAY, ...) belong to the system. */
   static final Pattern AGENT_VARIABLE = Pattern.compile("\\b((?:EDGE_AGENT|MACHINESERVER|SWARMING)_[A-Z_]+)");
+  /** The launcher's own variables, which are no flag's. */
+  static final Set<String> LAUNCHER_VARIABLES = Set.of("EDGE_AGENT_JAVA_OPTS", "EDGE_AGENT_CDS_DIR");
 
   @Test
   void everyAgentVariableTheFilesSetIsAFlagsTwin() throws Exception {
@@ -35,7 +37,7 @@ class DeployTest {
     for (Path file : List.of(DEPLOY.resolve("edge-agent.service"), DEPLOY.resolve("io.machinestate.edge-agent.plist"),
         DEPLOY.resolve("windows/settings.cmd"))) {
       for (String variable : setVariables(file)) {
-        if (!twins.contains(variable) && !variable.equals("EDGE_AGENT_JAVA_OPTS")) {
+        if (!twins.contains(variable) && !LAUNCHER_VARIABLES.contains(variable)) {
           unknown.add(file + ": " + variable);
         }
       }
@@ -65,6 +67,9 @@ class DeployTest {
     assertTrue(unit.contains("\nEnvironment=EDGE_AGENT_LEAVE_BOT_RUNNING=true\n"));
     assertFalse(unit.matches("(?s).*\\nMemory(Max|High|Limit)=.*"), "a cgroup cap would hold the bot and its tasks");
     assertTrue(unit.contains("\nExecStart=/opt/edge-agent/edge-agent\n"), "the launcher, with jvm.options");
+    // The class archive, in a directory systemd makes for the service's user, who may have no $HOME.
+    assertTrue(unit.contains("\nCacheDirectory=edge-agent\n"));
+    assertTrue(unit.contains("\nEnvironment=EDGE_AGENT_CDS_DIR=%C/edge-agent\n"));
     String desktop = Files.readString(DEPLOY.resolve("desktop.conf"));
     assertTrue(desktop.contains("Environment=DISPLAY=:0") && desktop.contains("Environment=XAUTHORITY="), desktop);
   }
@@ -77,6 +82,8 @@ class DeployTest {
     assertFalse(plist.contains("<key>UserName</key>"), "a LaunchAgent runs as the logged-in user");
     assertEquals("true", plistEnvironmentValue(DEPLOY.resolve("io.machinestate.edge-agent.plist"),
         "EDGE_AGENT_LEAVE_BOT_RUNNING"));
+    assertEquals("/Users/chrome-bot/Library/Caches/edge-agent", plistEnvironmentValue(
+        DEPLOY.resolve("io.machinestate.edge-agent.plist"), "EDGE_AGENT_CDS_DIR"), "the class archive");
   }
 
   @Test
