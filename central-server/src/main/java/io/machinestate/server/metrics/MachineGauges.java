@@ -1,5 +1,9 @@
 package io.machinestate.server.metrics;
 
+import static io.machinestate.metrics.PrometheusText.header;
+import static io.machinestate.metrics.PrometheusText.label;
+import static io.machinestate.metrics.PrometheusText.number;
+
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Times;
 import io.machinestate.server.machine.MachineLimits;
@@ -51,13 +55,13 @@ final class MachineGauges {
   void write(Writer out, Instant now) throws IOException {
     StringBuilder text = new StringBuilder(1 << 16);
     for (Family f : FAMILIES) {
-      header(text, f.name(), f.help());
+      header(text, f.name(), "gauge", f.help());
       for (Map.Entry<String, Machine> m : machines.entrySet()) {
         series(text, f.name(), m.getKey(), null, f.value().value(m.getValue().description(), now));
         flushIfFull(text, out);
       }
     }
-    header(text, TEMPERATURE, "Device temperature by sensor");
+    header(text, TEMPERATURE, "gauge", "Device temperature by sensor");
     for (Map.Entry<String, Machine> m : machines.entrySet()) {
       for (Map.Entry<String, Double> t : m.getValue().temperatures().entrySet()) {
         series(text, TEMPERATURE, m.getKey(), t.getKey(), t.getValue());
@@ -81,40 +85,11 @@ final class MachineGauges {
     return Duration.between(d.recoveryStart(), now).toMillis() / 1000.0;
   }
 
-  private static void header(StringBuilder text, String name, String help) {
-    text.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(" gauge\n");
-  }
-
   private static void series(StringBuilder text, String name, String machine, String sensor, double value) {
-    text.append(name).append("{machine=\"");
-    label(text, machine);
+    label(text.append(name).append("{machine=\""), machine);
     if (sensor != null) {
-      text.append("\",sensor=\"");
-      label(text, sensor);
+      label(text.append("\",sensor=\""), sensor);
     }
     text.append("\"} ").append(number(value)).append('\n');
-  }
-
-  /** A label value as the text format escapes it: backslash, double quote and line feed. */
-  private static void label(StringBuilder text, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> text.append("\\\\");
-        case '"' -> text.append("\\\"");
-        case '\n' -> text.append("\\n");
-        default -> text.append(c);
-      }
-    }
-  }
-
-  private static String number(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    return Double.toString(v);
   }
 }
