@@ -19,8 +19,9 @@ public final class DescriptionFeed implements ChangeSink {
 
   @Override
   public void changed(String machineId, long version, Description description) {
-    machines.publish(machineId, new Versioned(version, description));
-    fleet.publish(FLEET, FleetMessage.changed(machineId, new Versioned(version, description)));
+    Versioned v = new Versioned(version, description);
+    machines.publish(machineId, v);
+    fleet.publish(FLEET, FleetMessage.changed(machineId, v));
   }
 
   @Override

@@ -1,9 +1,9 @@
 package io.machinestate.server.metrics;
 
-import static io.machinestate.metrics.PrometheusText.header;
 import static io.machinestate.metrics.PrometheusText.label;
 import static io.machinestate.metrics.PrometheusText.number;
 
+import io.machinestate.metrics.PrometheusText;
 import io.machinestate.protocol.Description;
 import io.machinestate.protocol.Times;
 import io.machinestate.server.machine.MachineLimits;
@@ -51,31 +51,27 @@ final class MachineGauges {
     machines.remove(machineId);
   }
 
-  /** Every family, its series in machine-id order. */
+  /** Every family, its series in machine-id order; {@code out} should be buffered. */
   void write(Writer out, Instant now) throws IOException {
-    StringBuilder text = new StringBuilder(1 << 16);
+    StringBuilder line = new StringBuilder(128);
     for (Family f : FAMILIES) {
-      header(text, f.name(), "gauge", f.help());
+      out.append(header(line, f.name(), "gauge", f.help()));
       for (Map.Entry<String, Machine> m : machines.entrySet()) {
-        series(text, f.name(), m.getKey(), null, f.value().value(m.getValue().description(), now));
-        flushIfFull(text, out);
+        out.append(series(line, f.name(), m.getKey(), null, f.value().value(m.getValue().description(), now)));
       }
     }
-    header(text, TEMPERATURE, "gauge", "Device temperature by sensor");
+    out.append(header(line, TEMPERATURE, "gauge", "Device temperature by sensor"));
     for (Map.Entry<String, Machine> m : machines.entrySet()) {
       for (Map.Entry<String, Double> t : m.getValue().temperatures().entrySet()) {
-        series(text, TEMPERATURE, m.getKey(), t.getKey(), t.getValue());
+        out.append(series(line, TEMPERATURE, m.getKey(), t.getKey(), t.getValue()));
       }
-      flushIfFull(text, out);
     }
-    out.append(text);
   }
 
-  private static void flushIfFull(StringBuilder text, Writer out) throws IOException {
-    if (text.length() > 1 << 15) {
-      out.append(text);
-      text.setLength(0);
-    }
+  /** {@code line}, emptied, then the family's header lines. */
+  private static StringBuilder header(StringBuilder line, String name, String type, String help) {
+    line.setLength(0);
+    return PrometheusText.header(line, name, type, help);
   }
 
   private static double secondsInRecovery(Description d, Instant now) {
@@ -85,11 +81,13 @@ final class MachineGauges {
     return Duration.between(d.recoveryStart(), now).toMillis() / 1000.0;
   }
 
-  private static void series(StringBuilder text, String name, String machine, String sensor, double value) {
-    label(text.append(name).append("{machine=\""), machine);
+  /** {@code line}, emptied, then one sample's line. */
+  private static StringBuilder series(StringBuilder line, String name, String machine, String sensor, double value) {
+    line.setLength(0);
+    label(line.append(name).append("{machine=\""), machine);
     if (sensor != null) {
-      label(text.append("\",sensor=\""), sensor);
+      label(line.append("\",sensor=\""), sensor);
     }
-    text.append("\"} ").append(number(value)).append('\n');
+    return line.append("\"} ").append(number(value)).append('\n');
   }
 }

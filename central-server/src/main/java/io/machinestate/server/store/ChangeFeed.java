@@ -28,8 +28,8 @@ import java.util.logging.Logger;
  * {@link SqlStore} at once; those of other replicas are found by polling {@code change_log}, where
  * every write and deletion leaves a row naming its writer. No LISTEN/NOTIFY or changefeed is
  * needed, so it works alike on PostgreSQL and CockroachDB. A poll skips this replica's own rows,
- * except those of machines whose write the database left {@link #unconfirmed}: whether it happened
- * is found out the same way.
+ * except those of machines whose write the database left {@link #unconfirmed}: all their rows in
+ * the log tell whether it happened.
  *
  * <p>A row can become visible after one with a later {@code changed_at}: commits do not happen in
  * the order of their clocks, and CockroachDB's nodes may differ by up to 500 ms. So each poll looks
@@ -47,7 +47,7 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
   // the database's time comes back even with no row, so the window moves on while only this replica writes
   private static final String RECENT = """
       SELECT now() AS polled_at, machine_id, version, changed_at, deleted
-      FROM (SELECT 1) AS one LEFT JOIN change_log ON changed_at > ? AND (writer IS DISTINCT FROM ?""";
+      FROM (SELECT 1) AS one LEFT JOIN change_log ON (changed_at > ? AND writer IS DISTINCT FROM ?)""";
 
   private final DbClient db;
   private final String replica;
@@ -120,8 +120,9 @@ public final class ChangeFeed implements ChangeSink, AutoCloseable {
       Map<String, Latest> latest = new LinkedHashMap<>();
       List<Object> params = new ArrayList<>(List.of(newest.minus(WINDOW).atOffset(ZoneOffset.UTC), replica));
       params.addAll(doubtful);
+      // a machine in doubt is looked up in the whole log: its COMMIT may have hung longer than the window
       String sql = RECENT + (doubtful.isEmpty() ? "" : " OR machine_id IN (" + placeholders(doubtful.size()) + ")")
-          + ") ORDER BY changed_at";
+          + " ORDER BY changed_at";
       try (var rows = db.execute().query(sql, params.toArray())) {
         rows.forEach(r -> {
           newest = max(newest, r.column("polled_at").get(Timestamp.class).toInstant());

@@ -132,13 +132,17 @@ class ChangeFeedTest {
     }
   }
 
-  /** A connection whose COMMIT happens but whose answer is lost, as when the network fails right then. */
+  /**
+   * A connection whose COMMIT happens but whose answer is lost, as when the network fails right
+   * then, and only after longer than the feed's window, as when it hangs until a socket timeout.
+   */
   private static Connection commitThenLoseTheAnswer(Connection real) {
     return (Connection) Proxy.newProxyInstance(ChangeFeedTest.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           try {
             Object result = method.invoke(real, args);
             if (method.getName().equals("commit")) {
+              Thread.sleep(ChangeFeed.WINDOW.plus(ChangeFeed.INTERVAL.multipliedBy(2)).toMillis());
               throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
             }
             return result;
