@@ -8,6 +8,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -78,6 +82,23 @@ public final class FakeGoogle implements AutoCloseable {
 
   public String tokenUri() {
     return "http://" + hostAndPort() + "/token";
+  }
+
+  /** Writes a service account's JSON key into {@code dir}: a fresh RSA key, this server's token endpoint. */
+  public Path serviceAccountKey(Path dir) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+            .replace("\n", "\\n")
+        + "\\n-----END PRIVATE KEY-----\\n";
+    String json = """
+        {"type": "service_account", "project_id": "skia-test", "private_key_id": "k1",
+         "private_key": "%s",
+         "client_email": "edge-agent@skia-test.iam.gserviceaccount.com", "client_id": "1",
+         "token_uri": "%s"}
+        """.formatted(pem, tokenUri());
+    return Files.writeString(dir.resolve("service-account.json"), json);
   }
 
   @Override

@@ -10,8 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +33,7 @@ class GoogleAccessTokenTest {
     });
     central.start();
     try (FakeGoogle google = new FakeGoogle()) {
-      Path key = serviceAccountKey(google.tokenUri());
+      Path key = google.serviceAccountKey(dir);
       OkHttpClient client = new OkHttpClient.Builder()
           .addInterceptor(GoogleAccessToken.of(new GoogleAuth(Optional.of(key)))).build();
 
@@ -62,22 +60,5 @@ class GoogleAccessTokenTest {
     assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), String.valueOf(e.getMessage()));
     Path missing = dir.resolve("missing.json");
     assertThrows(IOException.class, () -> GoogleAccessToken.of(new GoogleAuth(Optional.of(missing))));
-  }
-
-  /** A service account's JSON key, with a fresh RSA key, whose token endpoint is {@code tokenUri}. */
-  private Path serviceAccountKey(String tokenUri) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    String pem = "-----BEGIN PRIVATE KEY-----\\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-            .replace("\n", "\\n")
-        + "\\n-----END PRIVATE KEY-----\\n";
-    String json = """
-        {"type": "service_account", "project_id": "skia-test", "private_key_id": "k1",
-         "private_key": "%s",
-         "client_email": "edge-agent@skia-test.iam.gserviceaccount.com", "client_id": "1",
-         "token_uri": "%s"}
-        """.formatted(pem, tokenUri);
-    return Files.writeString(dir.resolve("service-account.json"), json);
   }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * what its JVM was given instead of being the agent.
  */
 class LauncherTest {
-  private static final String JVM_OPTIONS = "jvm -XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -Xint -XX:MaxMetaspaceSize=48m"
+  private static final String JVM_OPTIONS = "jvm -XX:+UseSerialGC -Xms8m -Xmx48m -Xmn512k -Xss256k -Xint -XX:MaxMetaspaceSize=48m"
       + " -XX:MaxDirectMemorySize=8m -XX:-UsePerfData -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=60000";
 
   @TempDir Path dir;
