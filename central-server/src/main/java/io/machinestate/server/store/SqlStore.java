@@ -17,18 +17,21 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import java.util.logging.Logger;
 
 /**
  * The {@link Store} on PostgreSQL or CockroachDB. Each write reads its rows FOR UPDATE and writes
  * the result in one SERIALIZABLE transaction (a new machine is inserted without a read first, and
  * a machine whose Description this replica knows at its current version is updated without one,
- * see {@link #writeOne}), retried with jittered backoff when the database
+ * together with the other such writes in flight, see {@link #writeOne}), retried with jittered backoff when the database
  * reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01), as CockroachDB asks
  * clients to do. Writes to one machine hold its lock (striped, in this process) across the
  * transaction and the announcement, so the {@link ChangeSink} learns of them in commit order.
@@ -41,6 +44,8 @@ public final class SqlStore implements Store {
   static final int MAX_ATTEMPTS = 20;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
+  // writes of known machines that go in one statement at most (seven parameters each)
+  static final int MAX_BATCH = 64;
 
   // the JSON only when the row is not at the version this replica knows (a parameter, -1 for none)
   private static final String SELECT_FOR_UPDATE = """
@@ -58,9 +63,6 @@ public final class SqlStore implements Store {
         description = excluded.description,
         version = excluded.version""");
   private static final String CREATE = logged(INSERT + "NOTHING");
-  private static final String UPDATE_IF_AT = logged("""
-      UPDATE description SET powercycle = ?, last_updated = ?, description = ?::JSONB, version = ?
-      WHERE machine_id = ? AND version = ?""");
   private static final String DELETE = logged("DELETE FROM description WHERE machine_id = ?");
 
   private final DbClient db;
@@ -73,9 +75,14 @@ public final class SqlStore implements Store {
   private final Runnable onConflict;
   private final MachineLocks locks = new MachineLocks(1024);
   private final KnownDescriptions known = new KnownDescriptions();
+  private final GroupCommit<KnownWrite> knownWrites = new GroupCommit<>(MAX_BATCH, this::writeKnown,
+      e -> new StoreUnavailableException("not written: the writes before it failed: " + rootMessage(e), e));
 
   /** What one attempt of a transaction produced; it wrote something exactly when it has announcements. */
   private record Outcome<T>(T value, List<Consumer<ChangeSink>> announcements) {}
+
+  /** A write of a machine whose row this replica knows: {@code after} if the row is still at {@code before}. */
+  private record KnownWrite(String machineId, long before, long version, Description after) {}
 
   /**
    * @param replica names this server in the {@code change_log} rows it writes ({@link ChangeFeed})
@@ -146,7 +153,7 @@ public final class SqlStore implements Store {
     String what = "update of " + w.machineId();
     return locks.inOrder(List.of(w.machineId()), () -> {
       List<String> ids = List.of(w.machineId());
-      Optional<Description> updated = onKnownVersion(w, ids, what);
+      Optional<Description> updated = onKnownVersion(w);
       if (updated.isEmpty()) {
         updated = announced(ids, what, tx -> one(tx, w, false));
       }
@@ -161,11 +168,12 @@ public final class SqlStore implements Store {
 
   /**
    * The usual event: the machine's row is at the version this replica knows, and the write changes
-   * the row alone (nothing to audit, nothing for its history). One statement then updates the row
-   * if it is still at that version, with no read first: two round trips (it and COMMIT) instead of
-   * four. Empty if the row has moved on or the write needs more; the caller then reads the row.
+   * the row alone (nothing to audit, nothing for its history). It is then written with no read
+   * first, if the row is still at that version, together with the other such writes that arrive
+   * meanwhile ({@link GroupCommit}): two round trips (the statement and COMMIT) for the lot. Empty
+   * if the row has moved on or the write needs more; the caller then reads the row.
    */
-  private Optional<Description> onKnownVersion(Write w, List<String> ids, String what) {
+  private Optional<Description> onKnownVersion(Write w) {
     String id = w.machineId();
     Versioned before = known.get(id);
     if (before == null) {
@@ -175,12 +183,66 @@ public final class SqlStore implements Store {
     if (after.equals(before.description()) || SqlJournal.records(w.change(), before.description(), after)) {
       return Optional.empty();
     }
-    long version = nextVersion(before.version());
-    Object[] params = {after.powerCycle(), after.lastUpdated().atOffset(ZoneOffset.UTC), toJson(after), version, id,
-        before.version(), version, false, replica};
-    return announced(ids, what, tx -> tx.dml(UPDATE_IF_AT, params) == 0
-        ? new Outcome<>(Optional.empty(), List.of())
-        : new Outcome<>(Optional.of(after), List.of(s -> s.changed(id, version, after))));
+    boolean made = knownWrites.submit(new KnownWrite(id, before.version(), nextVersion(before.version()), after));
+    return made ? Optional.of(after) : Optional.empty();
+  }
+
+  /**
+   * One statement updates each row still at the version its write expects, and logs each it
+   * updated; COMMIT, then the announcements, go out while every writer of the batch still holds its
+   * machine's lock, so a machine's announcements keep their commit order.
+   */
+  private boolean[] writeKnown(List<KnownWrite> writes) {
+    List<String> ids = writes.stream().map(KnownWrite::machineId).toList();
+    String what = ids.size() == 1 ? "update of " + ids.getFirst() : "update of " + ids.size() + " machines";
+    List<Object> params = new ArrayList<>(writes.size() * 6 + 1);
+    for (KnownWrite w : writes) {
+      Description d = w.after();
+      params.addAll(List.of(w.machineId(), d.powerCycle(), d.lastUpdated().atOffset(ZoneOffset.UTC), toJson(d),
+          w.version(), w.before()));
+    }
+    params.add(replica);
+    String sql = updateIfAt(writes.size());
+    return announced(ids, what, tx -> {
+      Set<String> updated;
+      try (Stream<DbRow> rows = tx.query(sql, params.toArray())) {
+        updated = rows.map(r -> r.column("machine_id").get(String.class)).collect(Collectors.toSet());
+      }
+      boolean[] made = new boolean[writes.size()];
+      List<Consumer<ChangeSink>> announcements = new ArrayList<>();
+      for (int i = 0; i < writes.size(); i++) {
+        KnownWrite w = writes.get(i);
+        made[i] = updated.contains(w.machineId());
+        if (made[i]) {
+          announcements.add(s -> s.changed(w.machineId(), w.version(), w.after()));
+        }
+      }
+      return new Outcome<>(made, announcements);
+    });
+  }
+
+  /**
+   * The statement of {@link #writeKnown} for {@code n} writes: per write the machine, its row's new
+   * columns, its new version and the version it must be at; then this replica, for the
+   * {@code change_log} rows. Returns the machines it updated.
+   */
+  private static String updateIfAt(int n) {
+    StringBuilder sql = new StringBuilder(
+        "WITH w (machine_id, powercycle, last_updated, description, version, before) AS (VALUES\n");
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "  " : ",\n  ").append(
+          "(CAST(? AS TEXT), CAST(? AS BOOLEAN), CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS INT8), CAST(? AS INT8))");
+    }
+    return sql.append("""
+        ),
+        written AS (
+          UPDATE description AS d SET powercycle = w.powercycle, last_updated = w.last_updated,
+            description = w.description, version = w.version
+          FROM w WHERE d.machine_id = w.machine_id AND d.version = w.before
+          RETURNING d.machine_id, d.version)
+        INSERT INTO change_log (changed_at, machine_id, version, deleted, writer)
+        SELECT clock_timestamp(), machine_id, version, false, CAST(? AS TEXT) FROM written
+        RETURNING machine_id""").toString();
   }
 
   private Outcome<Optional<Description>> one(DbTransaction tx, Write w, boolean create) {

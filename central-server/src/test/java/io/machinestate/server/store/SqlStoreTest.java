@@ -146,6 +146,50 @@ class SqlStoreTest {
   }
 
   @Test
+  void concurrentWritesOfKnownMachinesShareTransactionsAndLoseNothing() throws Exception {
+    int machines = 40;
+    int each = 10;
+    UnaryOperator<Description> increment = prev -> prev.toBuilder().deviceUptime(prev.deviceUptime() + 1).build();
+    for (int m = 0; m < machines; m++) {
+      store.update("skia-batch-" + m, BY_TEST, prev -> prev);
+    }
+    // another replica moves five of them on: this one's next write of each finds its version stale
+    SqlStore replica = new SqlStore(database.client(), "replica", new SqlJournal(database.client()), new WriteRules(List.of()),
+        ChangeSink.of(), Clock.systemUTC(), Json.newMapper(), () -> {});
+    for (int m = 0; m < 5; m++) {
+      replica.update("skia-batch-" + m, BY_TEST, increment);
+    }
+    long xidBefore = xid();
+    try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int m = 0; m < machines; m++) {
+        String id = "skia-batch-" + m;
+        futures.add(writers.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            store.update(id, BY_TEST, increment);
+          }
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+    long transactions = xid() - xidBefore - 1;
+    for (int m = 0; m < machines; m++) {
+      assertEquals(each + (m < 5 ? 1 : 0), store.get("skia-batch-" + m).orElseThrow().deviceUptime(), "machine " + m);
+    }
+    assertEquals(machines * each, changes.stream().filter(c -> c.startsWith("changed skia-batch-")).count()
+        - machines, "one announcement per write");
+    assertTrue(transactions < machines * each / 4, transactions + " transactions wrote " + machines * each + " events");
+  }
+
+  /** A new transaction id: each writing transaction takes one, and so does this call. */
+  private static long xid() {
+    return database.client().execute().get("SELECT txid_current() AS x").orElseThrow().column("x").get(Number.class)
+        .longValue();
+  }
+
+  @Test
   void creationRacingAnotherReplicasKeepsItsRow() {
     AtomicInteger calls = new AtomicInteger();
     // While the store creates the machine, another replica creates it and commits first: the store's
