@@ -1,6 +1,7 @@
 package io.machinestate.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,11 +17,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -132,16 +141,77 @@ class ChangeFeedTest {
     }
   }
 
+  @Test
+  void aBatchTheDatabaseDidNotConfirmPutsEachOfItsMachinesInDoubtAndThoseWaitingAreNotWritten() throws Exception {
+    AtomicBoolean lose = new AtomicBoolean();
+    DbClient sometimesLost = JdbcClientBuilder.create()
+        .connectionPool(() -> commitThenLoseTheAnswer(database.connect(), lose)).build();
+    int machines = 8;
+    try (Replica a = new Replica(sometimesLost); Replica b = new Replica()) {
+      for (int m = 0; m < machines; m++) {
+        a.store.update("skia-doubt-" + m, BY_TEST, d -> note(d, "known")); // now a knows each row's version
+      }
+      for (int m = 0; m < machines; m++) {
+        b.next();
+      }
+      a.told.clear();
+      lose.set(true);
+      Map<String, String> outcome = new ConcurrentHashMap<>();
+      try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int m = 0; m < machines; m++) {
+          String id = "skia-doubt-" + m;
+          writers.submit(() -> {
+            try {
+              a.store.update(id, BY_TEST, d -> note(d, "maybe"));
+              outcome.put(id, "confirmed");
+            } catch (AmbiguousCommitException e) {
+              outcome.put(id, "in doubt");
+            } catch (StoreUnavailableException e) {
+              outcome.put(id, "untried");
+            }
+          });
+        }
+      }
+      lose.set(false);
+      assertEquals(machines, outcome.size(), outcome.toString());
+      assertFalse(outcome.containsValue("confirmed"), outcome.toString());
+      Set<String> inDoubt = outcome.entrySet().stream().filter(e -> e.getValue().equals("in doubt"))
+          .map(Map.Entry::getKey).collect(Collectors.toSet());
+      assertFalse(inDoubt.isEmpty(), outcome.toString());
+
+      // the COMMIT went through: both replicas are told of each machine in doubt, found in the log
+      for (Replica r : List.of(a, b)) {
+        Set<String> told = new HashSet<>();
+        while (told.size() < inDoubt.size()) {
+          Told t = r.next();
+          assertEquals("maybe", t.note(), t.toString());
+          assertTrue(inDoubt.contains(t.machineId()), t + " was not in doubt: " + outcome);
+          told.add(t.machineId());
+        }
+        assertEquals(null, r.told.poll(ChangeFeed.INTERVAL.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS));
+      }
+      for (int m = 0; m < machines; m++) {
+        String id = "skia-doubt-" + m;
+        assertEquals(inDoubt.contains(id) ? "maybe" : "known", b.store.get(id).orElseThrow().note().message(), id);
+      }
+    }
+  }
+
   /**
    * A connection whose COMMIT happens but whose answer is lost, as when the network fails right
    * then, and only after longer than the feed's window, as when it hangs until a socket timeout.
    */
   private static Connection commitThenLoseTheAnswer(Connection real) {
+    return commitThenLoseTheAnswer(real, new AtomicBoolean(true));
+  }
+
+  /** As above, while {@code lose} is set. */
+  private static Connection commitThenLoseTheAnswer(Connection real, AtomicBoolean lose) {
     return (Connection) Proxy.newProxyInstance(ChangeFeedTest.class.getClassLoader(), new Class<?>[] {Connection.class},
         (proxy, method, args) -> {
           try {
             Object result = method.invoke(real, args);
-            if (method.getName().equals("commit")) {
+            if (method.getName().equals("commit") && lose.get()) {
               Thread.sleep(ChangeFeed.WINDOW.plus(ChangeFeed.INTERVAL.multipliedBy(2)).toMillis());
               throw new SQLException("An I/O error occurred while sending to the backend.", "08006");
             }
