@@ -2,6 +2,7 @@ package io.machinestate.server.console;
 
 import io.machinestate.server.CentralServer;
 import io.machinestate.server.ServerConfig;
+import io.machinestate.protocol.Paths;
 import io.machinestate.server.TestHttp;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -17,10 +22,12 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * Starts a server on a fresh embedded database, fills it with a {@link SimulatedFleet}, opens the
  * console in headless chromium and either saves screenshots (the table, and FILE-panel.png with a
- * machine's panel open) or measures sorting and filtering:
+ * machine's panel open) or measures sorting and filtering, and with a RATE, does so while the
+ * machines post RATE events a second (each a change the page is sent) and also times an
+ * operator's note from its POST to its showing in the table:
  * <pre>
  *   ./dev console screenshot 300 docs/console.png
- *   ./dev console measure 10000
+ *   ./dev console measure 10000 [RATE]
  * </pre>
  */
 public final class ConsoleShowcase {
@@ -29,7 +36,7 @@ public final class ConsoleShowcase {
   public static void main(String[] args) throws Exception {
     if (args.length < 2 || !List.of("screenshot", "measure").contains(args[0])
         || (args[0].equals("screenshot") && args.length < 3)) {
-      System.err.println("usage: ConsoleShowcase screenshot MACHINES FILE.png | measure MACHINES");
+      System.err.println("usage: ConsoleShowcase screenshot MACHINES FILE.png | measure MACHINES [RATE]");
       System.exit(2);
     }
     Browser.missing().ifPresent(why -> {
@@ -65,8 +72,17 @@ public final class ConsoleShowcase {
             machines, shown);
         if (args[0].equals("screenshot")) {
           screenshot(browser, Path.of(args[2]));
-        } else {
+        } else if (args.length < 3) {
           measure(browser);
+        } else {
+          int rate = Integer.parseInt(args[2]);
+          try (Load load = new Load(http, machines, rate)) {
+            Thread.sleep(5_000); // the stream at its steady rate first
+            System.out.printf("while the machines post %d events/s:%n", rate);
+            measure(browser);
+            noteToTable(browser, http);
+            System.out.printf("events posted: %d, refused: %d%n", load.posted.get(), load.refused.get());
+          }
         }
       } finally {
         browser.quit();
@@ -115,6 +131,67 @@ public final class ConsoleShowcase {
     }
     System.out.printf("sort + render, %d clicks: median %.0f ms, worst %.0f ms%n", sorts.size(), median(sorts), Collections.max(sorts));
     System.out.printf("filter + render, %d inputs: median %.0f ms, worst %.0f ms%n", filters.size(), median(filters), Collections.max(filters));
+  }
+
+  /** Times an operator's note, from its POST to its text in the machine's row, ten times. */
+  private static void noteToTable(ChromeDriver browser, TestHttp http) {
+    String shows = """
+        const done = arguments[arguments.length - 1];
+        const poll = () => {
+          const row = document.querySelector(`#rows tr[data-id='${arguments[0]}']`);
+          if (row && row.textContent.includes(arguments[1])) done(true); else requestAnimationFrame(poll);
+        };
+        poll();""";
+    List<Double> times = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      String id = SimulatedFleet.id(17 + 101 * k);
+      browser.executeScript("const f = document.getElementById('filter'); f.value = arguments[0];"
+          + "f.dispatchEvent(new Event('input'));", id);
+      String message = "probe " + k + " " + System.nanoTime();
+      long t0 = System.nanoTime();
+      TestHttp.Reply reply = http.post(Paths.withId(Paths.SET_NOTE, id), "{\"Message\":\"" + message + "\"}");
+      if (reply.status() != 200) {
+        throw new IllegalStateException(id + ": " + reply.status() + " " + reply.body());
+      }
+      browser.executeAsyncScript(shows, id, message);
+      times.add((System.nanoTime() - t0) / 1e6);
+    }
+    browser.executeScript("const f = document.getElementById('filter'); f.value = ''; f.dispatchEvent(new Event('input'));");
+    System.out.printf("note, from its POST to the table, %d notes: median %.0f ms, worst %.0f ms%n", times.size(),
+        median(times), Collections.max(times));
+  }
+
+  /** The machines' events, round robin at a fixed rate, until closed. */
+  private static final class Load implements AutoCloseable {
+    final AtomicLong posted = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    private final ExecutorService posters = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread pacer;
+
+    Load(TestHttp http, int machines, int rate) {
+      pacer = Thread.ofVirtual().start(() -> {
+        long start = System.nanoTime();
+        for (long k = 0; !Thread.currentThread().isInterrupted(); k++) {
+          long due = start + k * 1_000_000_000L / rate;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          int m = (int) (k % machines);
+          posters.submit(() -> {
+            int status = http.post(Paths.MACHINE_EVENT, SimulatedFleet.event(m)).status();
+            (status == 200 ? posted : refused).incrementAndGet();
+          });
+        }
+      });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      pacer.interrupt();
+      pacer.join();
+      posters.shutdownNow();
+    }
   }
 
   private static double median(List<Double> values) {
