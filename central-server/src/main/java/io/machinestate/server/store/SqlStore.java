@@ -31,10 +31,11 @@ import java.util.logging.Logger;
  * The {@link Store} on PostgreSQL or CockroachDB. Each write reads its rows FOR UPDATE and writes
  * the result in one SERIALIZABLE transaction (a new machine is inserted without a read first, and
  * a machine whose Description this replica knows at its current version is updated without one,
- * together with the other such writes in flight, see {@link #writeOne}), retried with jittered backoff when the database
- * reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01), as CockroachDB asks
- * clients to do. Writes to one machine hold its lock (striped, in this process) across the
- * transaction and the announcement, so the {@link ChangeSink} learns of them in commit order.
+ * together with the other such writes in flight, see {@link #writeOne}), retried with jittered
+ * backoff when the database reports a serialization conflict or deadlock (SQLSTATE 40001, 40P01),
+ * as CockroachDB asks clients to do. Writes to one machine hold its lock (striped, in this
+ * process) across the transaction and the announcement, so the {@link ChangeSink} learns of them
+ * in commit order.
  * A COMMIT the database did not confirm is reported as {@link AmbiguousCommitException}.
  */
 public final class SqlStore implements Store {
@@ -44,7 +45,7 @@ public final class SqlStore implements Store {
   static final int MAX_ATTEMPTS = 20;
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
   private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
-  // writes of known machines that go in one statement at most (seven parameters each)
+  // writes of known machines that go in one statement at most (six parameters each)
   static final int MAX_BATCH = 64;
 
   // the JSON only when the row is not at the version this replica knows (a parameter, -1 for none)
@@ -228,7 +229,7 @@ public final class SqlStore implements Store {
    */
   private static String updateIfAt(int n) {
     StringBuilder sql = new StringBuilder(
-        "WITH w (machine_id, powercycle, last_updated, description, version, before) AS (VALUES\n");
+        "WITH w (machine_id, powercycle, last_updated, description, version, at_version) AS (VALUES\n");
     for (int i = 0; i < n; i++) {
       sql.append(i == 0 ? "  " : ",\n  ").append(
           "(CAST(? AS TEXT), CAST(? AS BOOLEAN), CAST(? AS TIMESTAMPTZ), CAST(? AS JSONB), CAST(? AS INT8), CAST(? AS INT8))");
@@ -238,7 +239,7 @@ public final class SqlStore implements Store {
         written AS (
           UPDATE description AS d SET powercycle = w.powercycle, last_updated = w.last_updated,
             description = w.description, version = w.version
-          FROM w WHERE d.machine_id = w.machine_id AND d.version = w.before
+          FROM w WHERE d.machine_id = w.machine_id AND d.version = w.at_version
           RETURNING d.machine_id, d.version)
         INSERT INTO change_log (changed_at, machine_id, version, deleted, writer)
         SELECT clock_timestamp(), machine_id, version, false, CAST(? AS TEXT) FROM written
